@@ -1,0 +1,9 @@
+/** One benchmarked figure: `fn` is timed after warm-up; `name` is its key in `npm run bench -- --json`. */
+export interface BenchCase {
+  /** Key in the JSON report, e.g. `predict.fp32` or `layer.4096x4096.b1.integer`. */
+  readonly name: string;
+  /** The work to time; its result is kept alive so the call is not optimised away. */
+  readonly fn: () => unknown;
+  /** Timed runs (default decided by the runner). */
+  readonly runs?: number;
+}

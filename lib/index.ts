@@ -1,0 +1,13 @@
+/**
+ * The lib the notebook calls, one concept per module, in the order the notebook uses them:
+ * data → split → train → quantize → predict → size → timing → display.
+ */
+export * from "./matrix";
+export * from "./model";
+export * from "./data";
+export * from "./round";
+export * from "./quantize";
+export * from "./predict";
+export * from "./size";
+export * from "./timing";
+export * from "./frames";

@@ -1,0 +1,83 @@
+import type { Matrix } from "./matrix";
+import type { LinearModel, QuantizedLinearModel } from "./model";
+import { dequantizeRows } from "./quantize";
+
+/**
+ * Predicts class labels with a float32 model: for each sample the class whose score `x·w_k + b_k` is largest
+ * (the first on a tie, like `np.argmax`), as scikit-learn's one-vs-rest `clf.predict`. Scores are accumulated
+ * in float64, as scikit-learn does with its float64 `coef_`.
+ *
+ * @param X - samples `[n, d]`, scaled like the training data.
+ * @returns labels `[n]`, taken from `model.classes`.
+ * @example
+ * const yhat = predictFp32(Xte, model); // Int32Array [450]
+ */
+export function predictFp32(X: Matrix<Float32Array>, model: LinearModel): Int32Array {
+  return argmaxLinear(X, model.coef, model.intercept, model.classes, "predictFp32");
+}
+
+/**
+ * Predicts with an int8 model the way the original's `predict_int8` does: dequantize every row back to float32
+ * (once per call), then the same scores and argmax as {@link predictFp32}. Simple and portable; the size
+ * saving is real, the arithmetic is still float. (An integer kernel is a separate step.)
+ *
+ * @example
+ * const yhat = predictInt8(Xte, quantizeModel(model)); // Int32Array [450]
+ */
+export function predictInt8(X: Matrix<Float32Array>, qmodel: QuantizedLinearModel): Int32Array {
+  const W = dequantizeRows({ q: qmodel.qCoef, scales: qmodel.scales, zeroPoints: qmodel.zeroPoints });
+  return argmaxLinear(X, W, qmodel.intercept, qmodel.classes, "predictInt8");
+}
+
+/**
+ * Share of `yhat` equal to `y`, like `(yhat == y).mean()`.
+ *
+ * @example
+ * accuracy(Int32Array.of(1, 2, 3), Int32Array.of(1, 2, 0)); // 0.666…
+ */
+export function accuracy(yhat: Int32Array, y: Int32Array): number {
+  if (yhat.length !== y.length) {
+    throw new RangeError(`accuracy: yhat has ${yhat.length} labels but y has ${y.length}`);
+  }
+  if (y.length === 0) throw new RangeError("accuracy: no labels to compare");
+  let hits = 0;
+  for (let i = 0; i < y.length; i++) if (yhat[i] === y[i]) hits++;
+  return hits / y.length;
+}
+
+function argmaxLinear(
+  X: Matrix<Float32Array>,
+  W: Matrix<Float32Array>,
+  b: Float32Array,
+  classes: Int32Array,
+  caller: string,
+): Int32Array {
+  const { rows: n, cols: d } = X;
+  const k = W.rows;
+  if (W.cols !== d) throw new RangeError(`${caller}: X has ${d} features but the model has ${W.cols}`);
+  if (b.length !== k || classes.length !== k) {
+    throw new RangeError(`${caller}: the model has ${k} weight rows, ${b.length} biases and ${classes.length} classes`);
+  }
+  if (k === 0) throw new RangeError(`${caller}: the model has no classes`);
+  const x = X.data;
+  const w = W.data;
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const xo = i * d;
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let c = 0; c < k; c++) {
+      const wo = c * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += x[xo + j] * w[wo + j];
+      s += b[c];
+      // NaN never wins, as np.argmax would pick it; keep the rule visible instead of silent.
+      if (s > bestScore) {
+        bestScore = s;
+        best = c;
+      }
+    }
+    out[i] = classes[best];
+  }
+  return out;
+}

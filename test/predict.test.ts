@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { loadDigits, scalePixels } from "../lib/data";
+import { matrix, takeLabels, takeRows } from "../lib/matrix";
+import type { LinearModel } from "../lib/model";
+import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
+import { quantizeModel } from "../lib/quantize";
+import { float64SizeBytes, modelSizeBytes, quantizedSizeBytes, toKB } from "../lib/size";
+import { golden } from "./paths";
+
+interface Golden {
+  test_idx: number[]; coef_float32: number[][]; intercept_float32: number[]; classes: number[];
+  yhat_fp32: number[]; yhat_int8: number[]; acc_fp32: number; acc_int8: number;
+  size_fp32_bytes_float64: number; size_int8_bytes: number;
+}
+const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as Golden;
+const sklearnModel: LinearModel = {
+  coef: matrix(Float32Array.from(g.coef_float32.flat()), 10, 64),
+  intercept: Float32Array.from(g.intercept_float32),
+  classes: Int32Array.from(g.classes),
+};
+const { X, y } = loadDigits();
+const Xte = takeRows(scalePixels(X), g.test_idx);
+const yte = takeLabels(y, g.test_idx);
+
+test("with scikit-learn's weights, FP32 predictions are scikit-learn's clf.predict, all 450, accuracy 0.96", () => {
+  const yhat = predictFp32(Xte, sklearnModel);
+  assert.deepEqual(Array.from(yhat), g.yhat_fp32);
+  assert.equal(accuracy(yhat, yte), g.acc_fp32);
+  assert.equal(accuracy(yhat, yte), 0.96);
+});
+
+test("with scikit-learn's weights, INT8 (dequantize on the fly) predictions are the original's predict_int8", () => {
+  const yhat = predictInt8(Xte, quantizeModel(sklearnModel));
+  assert.deepEqual(Array.from(yhat), g.yhat_int8);
+  assert.equal(accuracy(yhat, yte), g.acc_int8);
+});
+
+test("sizes from the real typed arrays: 2600 B float32, 680 B int8 (×3.82), 5200 B as scikit-learn's float64", () => {
+  const qm = quantizeModel(sklearnModel);
+  assert.equal(modelSizeBytes(sklearnModel), 2600);
+  assert.equal(quantizedSizeBytes(qm), 680);
+  assert.equal(quantizedSizeBytes(qm), g.size_int8_bytes);
+  assert.equal(quantizedSizeBytes(qm, { includeQuantParams: true }), 760);
+  assert.equal(float64SizeBytes(sklearnModel), g.size_fp32_bytes_float64);
+  assert.equal(toKB(2600), 2.5390625);
+});
+
+test("argmax takes the first of equal scores, like np.argmax, and maps through classes", () => {
+  const model: LinearModel = { coef: matrix(new Float32Array([1, 0, 1, 0, 0, 1]), 3, 2), intercept: new Float32Array(3), classes: Int32Array.of(4, 7, 9) };
+  const yhat = predictFp32(matrix(new Float32Array([1, 0, 0, 1, 0, 0]), 3, 2), model);
+  assert.deepEqual(Array.from(yhat), [4, 9, 4]);
+});
+
+test("shape mismatches and empty inputs get clear errors", () => {
+  assert.throws(() => predictFp32(matrix(new Float32Array(3), 1, 3), sklearnModel), /predictFp32: X has 3 features but the model has 64/);
+  assert.throws(() => accuracy(new Int32Array(2), new Int32Array(3)), /yhat has 2 labels but y has 3/);
+  assert.throws(() => accuracy(new Int32Array(0), new Int32Array(0)), /no labels to compare/);
+});
