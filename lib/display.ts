@@ -362,7 +362,10 @@ export type PlotlyConfig = Readonly<Record<string, unknown>>;
 export interface NotebookPlot {
   data: PlotlyTrace[];
   layout: PlotlyLayout;
-  /** Adds traces at the end, or before `indices`. */
+  /**
+   * Inserts traces before `indices`. Without `indices` it calls `splice(-1, 0, trace)`, which puts a trace
+   * BEFORE the last one (a quirk of 0.1.2): pass `plot.data.length` to append.
+   */
   addTraces(traces: PlotlyTrace | PlotlyTrace[], indices?: number | number[]): NotebookPlot;
   /** Removes the traces at `indices` (negative counts from the end). */
   deleteTraces(indices: number | number[]): NotebookPlot;
@@ -401,8 +404,9 @@ let plotlyJsVersion: string | undefined;
 function plotlyJs(): string {
   if (plotlyJsSource === undefined) {
     const file = require.resolve(PLOTLY_JS_PACKAGE);
-    // `</script` would end the enclosing element; `<!--` could switch the HTML parser's script state.
-    plotlyJsSource = readFileSync(file, "utf8").replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+    // `</script` would end the enclosing element; `<!--` could switch the HTML parser's script state. Both can
+    // only be in strings, regexes or comments (none is in 2.35.3), where `\/` and `\u0021` mean `/` and `!`.
+    plotlyJsSource = readFileSync(file, "utf8").replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\u0021--");
   }
   return plotlyJsSource;
 }
@@ -552,10 +556,13 @@ function drawScript(id: string, figure: PlotlyFigureJson): string {
  * - `application/vnd.plotly.v1+json`: `{ data, layout, config }` (JupyterLab / VS Code plotly renderers);
  * - `text/html`: a `<div>` plus a script drawing it with `Plotly.newPlot`. The first plot of a kernel
  *   session (see `includePlotlyJs`) also inlines plotly.js (~1 MB, from npm `plotly.js-basic-dist-min`),
- *   loaded at most once per page and RequireJS-safe; later outputs reuse `window.Plotly`. A saved notebook
- *   keeps that first output, so the library is still on the page when it is reopened (trusted) or exported
- *   with nbconvert. Until drawn, the div shows a note saying why it may not be (untrusted notebook, or
- *   the output carrying plotly.js was cleared);
+ *   loaded at most once per page and RequireJS-safe; later outputs reuse `window.Plotly`. A notebook saved
+ *   after a full run (Restart & Run All, `npm start`, nbconvert) keeps that first output, so the library is
+ *   on the page again when it is reopened (trusted) or exported to HTML, before the plots that need it.
+ *   Re-running only that first plot cell later in the session replaces it with an output without the
+ *   library: the live page still works (`window.Plotly` stays), but the saved file would not; run all
+ *   again before saving, or call {@link resetPlotlyJsInclusion}. Until drawn, the div shows a note
+ *   saying why it may not be (untrusted notebook, or the output carrying plotly.js is gone) and the text;
  * - `text/plain`: {@link describePlot}.
  *
  * @example
@@ -628,16 +635,21 @@ export function barChart(spec: BarChartSpec): NotebookPlot {
   if (spec.x.length !== spec.y.length) {
     throw new RangeError(`barChart: ${spec.x.length} labels but ${spec.y.length} values`);
   }
-  return createPlot([], {
-    title: { text: spec.title },
-    yaxis: { title: { text: spec.yTitle }, rangemode: "tozero" },
-    xaxis: { type: "category" },
-    height: 400,
-  }).addTraces({
-    type: "bar",
-    x: [...spec.x],
-    y: [...spec.y],
-    text: spec.y.map((v) => String(v)),
-    textposition: "auto",
-  });
+  return createPlot(
+    [
+      {
+        type: "bar",
+        x: [...spec.x],
+        y: [...spec.y],
+        text: spec.y.map((v) => String(v)),
+        textposition: "auto",
+      },
+    ],
+    {
+      title: { text: spec.title },
+      yaxis: { title: { text: spec.yTitle }, rangemode: "tozero" },
+      xaxis: { type: "category" },
+      height: 400,
+    },
+  );
 }

@@ -11,3 +11,7 @@ export * from "./predict";
 export * from "./size";
 export * from "./timing";
 export * from "./frames";
+export * from "./random";
+export * from "./split";
+export * from "./train";
+export * from "./display";

@@ -18,11 +18,14 @@
  * All arithmetic is float64.
  */
 
-/**
- * The function to minimise: returns f(x) and writes ∇f(x) into `grad` (same length as `x`). It must not keep
- * `x` or `grad`: the optimiser reuses both arrays.
- */
-export type ValueAndGradient = (x: Float64Array, grad: Float64Array) => number;
+/** The function to minimise. */
+export interface Objective {
+  /**
+   * Returns f(x) and writes ∇f(x) into `grad` (same length as `x`). It must not keep `x` or `grad`: the
+   * optimiser reuses both arrays.
+   */
+  valueAndGradient(x: Float64Array, grad: Float64Array): number;
+}
 
 /** Options of {@link minimizeLbfgs}; the names are SciPy's where SciPy has one. */
 export interface LbfgsOptions {
@@ -83,7 +86,8 @@ const LS_XTOL = 0.1; // relative width of the bracket below which the search giv
  * Minimises a smooth function with L-BFGS, as SciPy's `minimize(fun, x0, jac=True, method="L-BFGS-B")` does
  * without bounds (see the module comment for what is reproduced).
  *
- * @param fg - returns f(x) and writes ∇f(x) into its second argument.
+ * @param objective - `objective.valueAndGradient(x, grad)` returns f(x) and writes ∇f(x) into `grad`. (An object
+ *   with a method rather than a bare function, so that a class's method is one call target across runs.)
  * @param x0 - the starting point `[n]`; not modified.
  * @param options - see {@link LbfgsOptions}: `memory` 10, `maxIter` 15000, `maxFun` 15000, `gtol` 1e-5,
  *   `ftol` 2.22e-9, `maxLineSearch` 20 by default.
@@ -91,13 +95,15 @@ const LS_XTOL = 0.1; // relative width of the bracket below which the search giv
  *   reported (`status` 1), not thrown.
  * @example
  * // f(x) = (x₀ − 1)² + 10·(x₁ + 2)²
- * const r = minimizeLbfgs((x, g) => {
- *   g[0] = 2 * (x[0] - 1); g[1] = 20 * (x[1] + 2);
- *   return (x[0] - 1) ** 2 + 10 * (x[1] + 2) ** 2;
+ * const r = minimizeLbfgs({
+ *   valueAndGradient(x, g) {
+ *     g[0] = 2 * (x[0] - 1); g[1] = 20 * (x[1] + 2);
+ *     return (x[0] - 1) ** 2 + 10 * (x[1] + 2) ** 2;
+ *   },
  * }, new Float64Array(2));
  * r.x; // ≈ [1, -2], r.status === 0
  */
-export function minimizeLbfgs(fg: ValueAndGradient, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
+export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
   const m = checkInteger("memory", options.memory ?? 10, 1);
   const maxIter = checkInteger("maxIter", options.maxIter ?? 15000, 1);
   const maxFun = checkInteger("maxFun", options.maxFun ?? 15000, 1);
@@ -120,7 +126,7 @@ export function minimizeLbfgs(fg: ValueAndGradient, x0: Float64Array, options: L
   let head = 0; // row of the oldest pair
   let gamma = 1; // H₀ = gamma·I (1/θ in L-BFGS-B)
 
-  let f = fg(x, g);
+  let f = objective.valueAndGradient(x, g);
   let nFev = 1;
   let nIter = 0;
   let firstIteration = true;
@@ -173,7 +179,7 @@ export function minimizeLbfgs(fg: ValueAndGradient, x0: Float64Array, options: L
         if (evals >= maxLs) break; // too many evaluations: give up on this direction
         stp = search.stp;
         for (let i = 0; i < n; i++) x[i] = xOld[i] + stp * d[i];
-        f = fg(x, g);
+        f = objective.valueAndGradient(x, g);
         nFev++;
         evals++;
         if (!Number.isFinite(f)) break;
@@ -243,7 +249,6 @@ export class MoreThuente {
   task: SearchTask = "ERROR";
   /** The step to evaluate next (task `"FG"`) or the accepted one. */
   stp = 0;
-  private ftol = 0;
   private gtol = 0;
   private xtol = 0;
   private stpmin = 0;
@@ -274,7 +279,6 @@ export class MoreThuente {
       this.task = "ERROR";
       return;
     }
-    this.ftol = ftol;
     this.gtol = gtol;
     this.xtol = xtol;
     this.stpmin = stpmin;

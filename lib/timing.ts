@@ -69,3 +69,15 @@ function keepAlive(value: unknown): void {
   lastSink = value;
   if (lastSink === keepAlive) console.log("");
 }
+
+/**
+ * The spread behind a median, for printing after it: `median of 50 runs; min 0.395, max 0.508`.
+ *
+ * @param unit - `"ms"` (default) or `"s"`: the figures are converted and rounded to 3 (ms) or 4 (s) decimals.
+ * @example
+ * console.log("FP32 inference time (ms):", roundTo(t.medianMs, 3), `(${describeSpread(t)})`);
+ */
+export function describeSpread(t: Omit<Timing, "samplesMs">, unit: "ms" | "s" = "ms"): string {
+  const f = (ms: number): string => (unit === "s" ? (ms / 1000).toFixed(4) : ms.toFixed(3));
+  return `median of ${t.runs} runs; min ${f(t.minMs)}, max ${f(t.maxMs)}`;
+}

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { formatTiming, summarize, timeIt } from "../lib/timing";
+import { describeSpread, formatTiming, summarize, timeIt } from "../lib/timing";
 
 test("timeIt runs warm-up then repeat calls and summarises the timed ones", () => {
   let calls = 0;
@@ -22,4 +22,10 @@ test("bad options are refused", () => {
   assert.throws(() => timeIt(() => 0, { repeat: 0 }), /repeat must be a positive integer, got 0/);
   assert.throws(() => timeIt(() => 0, { warmup: -1 }), /warmup must be a non-negative integer, got -1/);
   assert.equal(formatTiming({ medianMs: 1.23456, minMs: 1, maxMs: 2, runs: 5, samplesMs: new Float64Array(5) }), "1.235 ms (min 1.000, max 2.000, 5 runs)");
+});
+
+test("describeSpread names the run count and the spread, in ms or s", () => {
+  const t = { medianMs: 31.9, minMs: 31.8, maxMs: 35.7, runs: 5 };
+  assert.equal(describeSpread(t), "median of 5 runs; min 31.800, max 35.700");
+  assert.equal(describeSpread(t, "s"), "median of 5 runs; min 0.0318, max 0.0357");
 });

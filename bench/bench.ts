@@ -1,0 +1,356 @@
+/**
+ * `npm run bench`: training and prediction timed against scikit-learn and NumPy, in the same run.
+ *
+ *     node dist/bench/bench.js            a table on stdout
+ *     node dist/bench/bench.js --json     ONE JSON object on stdout (progress goes to stderr)
+ *     node dist/bench/bench.js --quick    few runs (seconds, for the test of the report's shape)
+ *
+ * Figures, each `{ median_ms, min_ms, max_ms, runs }`, one call per run:
+ * - ours: `train.lbfgs` (WebAssembly kernels), `train.lbfgs.js` (JavaScript kernels), `train.gd`,
+ *   `predict.fp32`, `predict.int8`, then every case of the modules registered in `bench/cases.ts`;
+ * - theirs, when `/usr/bin/python3` has scikit-learn: `sklearn.fit`, `sklearn.predict`, `numpy.predict`
+ *   (`(Xte @ W.T + b).argmax(1)`, W and b float32, as the original's cells 6–7), timed by a long-lived Python
+ *   process driven over stdin/stdout (so Python's start-up and imports are not timed), inside Python with
+ *   `time.perf_counter()`, in rounds that alternate with ours (and alternate who goes first), so that drift on a
+ *   shared machine hits both sides alike.
+ *
+ * Plus `ratios` (ours/theirs, of the medians; below 1 means ours is faster), `parity` (our lbfgs model against
+ * scikit-learn's, from `test/golden/sklearn-digits.json`) and `meta`. Times are never pass/fail.
+ */
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline";
+import { DEFAULT_DIGITS_PATH, loadDigits, scalePixels } from "../lib/data";
+import { takeLabels, takeRows } from "../lib/matrix";
+import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
+import { quantizeModel } from "../lib/quantize";
+import { summarize } from "../lib/timing";
+import { trainLogisticRegression } from "../lib/train";
+import { loadExtraCases } from "./cases";
+import type { BenchCase } from "./types";
+
+/** One figure of the report. */
+export interface Figure {
+  readonly median_ms: number;
+  readonly min_ms: number;
+  readonly max_ms: number;
+  readonly runs: number;
+}
+
+/** The keys of the report that are not figures. */
+export const REPORT_SECTIONS = ["ratios", "parity", "meta"] as const;
+
+const PYTHON = "/usr/bin/python3";
+const GOLDEN = path.join(__dirname, "../../test/golden/sklearn-digits.json");
+
+interface Golden {
+  train_idx: number[];
+  test_idx: number[];
+  coef: number[][];
+  intercept: number[];
+  n_iter: number[];
+  yhat_fp32: number[];
+  acc_fp32: number;
+}
+
+/** How many runs, by mode: rounds × per-round batch, plus untimed warm-up calls. */
+const PLAN = {
+  full: { rounds: 8, trainBatch: 5, predictBatch: 25, trainWarmup: 5, predictWarmup: 50, jsRuns: 15, gdRuns: 3, extraRuns: 50 },
+  quick: { rounds: 2, trainBatch: 1, predictBatch: 5, trainWarmup: 1, predictWarmup: 5, jsRuns: 2, gdRuns: 1, extraRuns: 2 },
+} as const;
+
+/** The Python side: reads one JSON request a line, answers one JSON line. */
+const PYTHON_WORKER = String.raw`
+import gzip, json, sys, time, warnings
+warnings.simplefilter("ignore")
+import numpy as np
+import sklearn
+from sklearn.linear_model import LogisticRegression
+
+def answer(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+state = {}
+for line in sys.stdin:
+    req = json.loads(line)
+    try:
+        op = req["op"]
+        if op == "setup":
+            with gzip.open(req["csv"], "rt") as f:
+                data = np.loadtxt(f, delimiter=",")
+            X = data[:, :-1].astype(np.float32) / 16.0          # the original's section 2
+            y = data[:, -1].astype(int)
+            Xtr, Xte, ytr = X[req["train_idx"]], X[req["test_idx"]], y[req["train_idx"]]
+            make = lambda: LogisticRegression(max_iter=200, solver="lbfgs", multi_class="ovr", n_jobs=1)
+            clf = make().fit(Xtr, ytr)
+            W, b = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
+            state["run"] = {
+                "fit": lambda: make().fit(Xtr, ytr),
+                "predict": lambda: clf.predict(Xte),
+                "numpy": lambda: (Xte @ W.T + b).argmax(axis=1),
+            }
+            answer({"versions": {"python": sys.version.split()[0], "sklearn": sklearn.__version__, "numpy": np.__version__}})
+        elif op == "time":
+            fn, out = state["run"][req["what"]], []
+            for _ in range(req["warmup"]):
+                fn()
+            for _ in range(req["runs"]):
+                t0 = time.perf_counter()
+                fn()
+                out.append((time.perf_counter() - t0) * 1000.0)
+            answer({"ms": out})
+        elif op == "quit":
+            answer({"bye": True})
+            break
+        else:
+            answer({"error": "unknown op " + op})
+    except Exception as e:
+        answer({"error": "%s: %s" % (type(e).__name__, e)})
+`;
+
+/** A Python process running {@link PYTHON_WORKER}, one request at a time. */
+class PythonWorker {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterableIterator<string>;
+
+  constructor() {
+    this.child = spawn(PYTHON, ["-u", "-c", PYTHON_WORKER], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child.stderr.on("data", (chunk: Buffer) => process.stderr.write(`[python] ${chunk.toString()}`));
+    this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+
+  async request(req: Record<string, unknown>): Promise<Record<string, unknown>> {
+    this.child.stdin.write(`${JSON.stringify(req)}\n`);
+    const next = await this.lines.next();
+    if (next.done) throw new Error(`bench: the Python worker exited (request ${String(req.op)})`);
+    const reply = JSON.parse(next.value) as Record<string, unknown>;
+    if (typeof reply.error === "string") throw new Error(`bench: Python: ${reply.error}`);
+    return reply;
+  }
+
+  async time(what: "fit" | "predict" | "numpy", runs: number, warmup: number): Promise<number[]> {
+    const reply = await this.request({ op: "time", what, runs, warmup });
+    return reply.ms as number[];
+  }
+
+  async close(): Promise<void> {
+    await this.request({ op: "quit" }).catch(() => undefined);
+    this.child.stdin.end();
+    if (this.child.exitCode === null) await new Promise((resolve) => this.child.once("exit", resolve));
+  }
+}
+
+/** Why scikit-learn cannot be timed here, or null when it can. */
+function pythonUnavailable(): string | null {
+  if (!fs.existsSync(PYTHON)) return `${PYTHON} not found`;
+  const probe = spawnSync(PYTHON, ["-c", "import sklearn, numpy"], { encoding: "utf8", timeout: 60_000 });
+  if (probe.status !== 0) return `${PYTHON} cannot import scikit-learn: ${(probe.stderr || "").trim().split("\n").pop()}`;
+  return null;
+}
+
+let sink: unknown;
+/** Times `runs` calls of `fn`, one sample each (ms). */
+function sample(fn: () => unknown, runs: number, warmup = 0): number[] {
+  for (let i = 0; i < warmup; i++) sink = fn();
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = process.hrtime.bigint();
+    sink = fn();
+    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  if (sink === sample) log(""); // keeps the results reachable, so no call can be optimised away
+  return out;
+}
+
+function figure(samples: number[]): Figure {
+  const s = summarize(Float64Array.from(samples));
+  const r = (v: number): number => Math.round(v * 1e4) / 1e4;
+  return { median_ms: r(s.medianMs), min_ms: r(s.minMs), max_ms: r(s.maxMs), runs: s.runs };
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+/** Runs the benchmark and returns the report (figures by name, then `ratios`, `parity`, `meta`). */
+export async function runBench(options: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
+  const plan = options.quick ? PLAN.quick : PLAN.full;
+  const started = Date.now();
+  const golden = JSON.parse(fs.readFileSync(GOLDEN, "utf8")) as Golden;
+  const digits = loadDigits();
+  const X = scalePixels(digits.X);
+  const Xtr = takeRows(X, golden.train_idx);
+  const ytr = takeLabels(digits.y, golden.train_idx);
+  const Xte = takeRows(X, golden.test_idx);
+  const yte = takeLabels(digits.y, golden.test_idx);
+  const trained = trainLogisticRegression(Xtr, ytr);
+  const model = trained.model;
+  const qmodel = quantizeModel(model);
+
+  const ours: Record<string, () => unknown> = {
+    "train.lbfgs": () => trainLogisticRegression(Xtr, ytr),
+    "predict.fp32": () => predictFp32(Xte, model),
+    "predict.int8": () => predictInt8(Xte, qmodel),
+  };
+  const samples: Record<string, number[]> = {};
+  const add = (name: string, values: number[]): void => {
+    (samples[name] ??= []).push(...values);
+  };
+
+  const skipPython = pythonUnavailable();
+  let python: PythonWorker | null = null;
+  let versions: Record<string, unknown> | null = null;
+  if (skipPython === null) {
+    log("bench: starting Python (scikit-learn) …");
+    python = new PythonWorker();
+    const reply = await python.request({
+      op: "setup",
+      csv: DEFAULT_DIGITS_PATH,
+      train_idx: golden.train_idx,
+      test_idx: golden.test_idx,
+    });
+    versions = reply.versions as Record<string, unknown>;
+  } else {
+    log(`bench: no scikit-learn figures: ${skipPython}`);
+  }
+
+  try {
+    // Warm-up, untimed, both sides.
+    sample(ours["train.lbfgs"], 0, plan.trainWarmup);
+    sample(ours["predict.fp32"], 0, plan.predictWarmup);
+    sample(ours["predict.int8"], 0, plan.predictWarmup);
+    if (python) {
+      await python.time("fit", 0, plan.trainWarmup);
+      await python.time("predict", 0, plan.predictWarmup);
+      await python.time("numpy", 0, plan.predictWarmup);
+    }
+    // Interleaved rounds: ours then theirs, theirs then ours, …
+    for (let round = 0; round < plan.rounds; round++) {
+      log(`bench: round ${round + 1}/${plan.rounds}`);
+      const oursFirst = round % 2 === 0;
+      const runOurs = (): void => {
+        add("train.lbfgs", sample(ours["train.lbfgs"], plan.trainBatch));
+        add("predict.fp32", sample(ours["predict.fp32"], plan.predictBatch));
+        add("predict.int8", sample(ours["predict.int8"], plan.predictBatch));
+      };
+      const runTheirs = async (): Promise<void> => {
+        if (!python) return;
+        add("sklearn.fit", await python.time("fit", plan.trainBatch, 0));
+        add("sklearn.predict", await python.time("predict", plan.predictBatch, 0));
+        add("numpy.predict", await python.time("numpy", plan.predictBatch, 0));
+      };
+      if (oursFirst) {
+        runOurs();
+        await runTheirs();
+      } else {
+        await runTheirs();
+        runOurs();
+      }
+    }
+  } finally {
+    if (python) await python.close();
+  }
+
+  log("bench: train.lbfgs.js, train.gd …");
+  add("train.lbfgs.js", sample(() => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), plan.jsRuns, 1));
+  add("train.gd", sample(() => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), plan.gdRuns, options.quick ? 0 : 1));
+
+  const { cases: extra, skipped } = loadExtraCases();
+  for (const c of extra as BenchCase[]) {
+    log(`bench: ${c.name}`);
+    const runs = options.quick ? Math.min(plan.extraRuns, c.runs ?? plan.extraRuns) : c.runs ?? plan.extraRuns;
+    add(c.name, sample(c.fn, runs, options.quick ? 1 : 3));
+  }
+  for (const s of skipped) log(`bench: skipped extra cases ${s}`);
+
+  const figures: Record<string, Figure> = {};
+  for (const [name, values] of Object.entries(samples)) figures[name] = figure(values);
+  const ratio = (a: string, b: string): number | null =>
+    figures[a] && figures[b] ? Math.round((figures[a].median_ms / figures[b].median_ms) * 1e4) / 1e4 : null;
+  const ratios = {
+    "train.lbfgs/sklearn.fit": ratio("train.lbfgs", "sklearn.fit"),
+    "predict.fp32/sklearn.predict": ratio("predict.fp32", "sklearn.predict"),
+    "predict.fp32/numpy.predict": ratio("predict.fp32", "numpy.predict"),
+  };
+
+  // Parity of the lbfgs model with scikit-learn's (the golden file).
+  const yhat = predictFp32(Xte, model);
+  let agree = 0;
+  for (let i = 0; i < yhat.length; i++) if (yhat[i] === golden.yhat_fp32[i]) agree++;
+  let maxCoef = 0;
+  let maxIntercept = 0;
+  for (let c = 0; c < golden.coef.length; c++) {
+    for (let j = 0; j < golden.coef[c].length; j++) {
+      maxCoef = Math.max(maxCoef, Math.abs(model.coef.data[c * model.coef.cols + j] - golden.coef[c][j]));
+    }
+    maxIntercept = Math.max(maxIntercept, Math.abs(model.intercept[c] - golden.intercept[c]));
+  }
+  const parity = {
+    agree,
+    of: yhat.length,
+    accuracy: accuracy(yhat, yte),
+    sklearn_accuracy: golden.acc_fp32,
+    max_coef_diff: maxCoef,
+    max_intercept_diff: maxIntercept,
+    n_iter: Array.from(trained.nIter),
+    sklearn_n_iter: golden.n_iter,
+  };
+  const meta = {
+    quick: Boolean(options.quick),
+    node: process.version,
+    kernels: trained.kernels,
+    python: versions ?? { skipped: skipPython },
+    skipped,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+  return { ...figures, ratios, parity, meta };
+}
+
+/** The report as a table. */
+export function formatTable(report: Record<string, unknown>): string {
+  const rows: string[] = [];
+  const pad = (s: string, n: number): string => s.padEnd(n);
+  const num = (v: number): string => v.toFixed(3).padStart(10);
+  rows.push(`${pad("figure", 24)}${"median ms".padStart(10)}${"min".padStart(10)}${"max".padStart(10)}${"runs".padStart(6)}`);
+  for (const [name, value] of Object.entries(report)) {
+    if ((REPORT_SECTIONS as readonly string[]).includes(name)) continue;
+    const f = value as Figure;
+    rows.push(`${pad(name, 24)}${num(f.median_ms)}${num(f.min_ms)}${num(f.max_ms)}${String(f.runs).padStart(6)}`);
+  }
+  rows.push("", "ratios (ours / theirs, medians; < 1: ours faster)");
+  for (const [name, v] of Object.entries(report.ratios as Record<string, number | null>)) {
+    rows.push(`  ${pad(name, 32)}${v === null ? "n/a (no scikit-learn)" : v.toFixed(3)}`);
+  }
+  const p = report.parity as Record<string, unknown>;
+  rows.push(
+    "",
+    `parity with scikit-learn: ${String(p.agree)}/${String(p.of)} predictions agree; accuracy ${String(p.accuracy)} ` +
+      `(scikit-learn ${String(p.sklearn_accuracy)}); largest |Δcoef| ${(p.max_coef_diff as number).toExponential(2)}, ` +
+      `|Δintercept| ${(p.max_intercept_diff as number).toExponential(2)}`,
+    `iterations per class: ${(p.n_iter as number[]).join(" ")} (scikit-learn: ${(p.sklearn_n_iter as number[]).join(" ")})`,
+  );
+  const m = report.meta as Record<string, unknown>;
+  rows.push("", `node ${String(m.node)}, kernels ${String(m.kernels)}, python ${JSON.stringify(m.python)}, ${String(m.seconds)} s`);
+  return rows.join("\n");
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== "--json" && a !== "--quick");
+  if (unknown.length > 0) {
+    log(`usage: node dist/bench/bench.js [--json] [--quick]   (unknown: ${unknown.join(" ")})`);
+    process.exitCode = 2;
+    return;
+  }
+  const report = await runBench({ quick: args.includes("--quick") });
+  process.stdout.write(args.includes("--json") ? `${JSON.stringify(report)}\n` : `${formatTable(report)}\n`);
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    process.exitCode = 1;
+  });
+}

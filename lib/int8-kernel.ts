@@ -1,0 +1,407 @@
+/**
+ * Real INT8 inference, the way integer runtimes do it (gemmlowp, ONNX Runtime's `MatMulInteger` /
+ * `QLinearMatMul`), as a readable typed-array reference kernel:
+ *
+ * 1. activations are quantized to uint8 with their own scale and zero-point, `x ≈ (xq - zx) · sx`;
+ * 2. weights are int8 with one scale and zero-point per row, `w[c] ≈ (q[c] - zw[c]) · sw[c]`;
+ * 3. the dot products `Σ xq · q` are summed in int32;
+ * 4. the zero-points are corrected with sums precomputed once per model (the row sums of `q`) and once per
+ *    sample (the sum of its `xq`):
+ *
+ *        Σ_j (xq_j - zx)(q_cj - zw_c) = Σ xq·q  -  zw_c·Σ_j xq_j  -  zx·Σ_j q_cj  +  d·zx·zw_c
+ *
+ * 5. one float rescale at the end, `score = sx·sw[c] · total + b[c]` (float bias), then argmax.
+ *
+ * The WebAssembly SIMD version of step 3 is `lib/wasm-kernels.ts`; this file is the reference both are tested
+ * against.
+ */
+import { matrix, type Matrix } from "./matrix";
+import type { QuantizedLinearModel } from "./model";
+
+/** How a float activation maps to uint8: `x ≈ (xq - zeroPoint) · scale`, `xq` in 0..255. */
+export interface ActivationParams {
+  /** Step between two uint8 levels, positive and finite. */
+  readonly scale: number;
+  /** The uint8 level that stands for 0.0, an integer 0..255. */
+  readonly zeroPoint: number;
+}
+
+/** Activations quantized to uint8: a `[n, d]` matrix plus the {@link ActivationParams} that read it back. */
+export interface QuantizedActivations extends Matrix<Uint8Array>, ActivationParams {}
+
+/**
+ * The digits' pixels, scaled to 0..1 as in the original (`pixels / 16`), are exactly `xq / 16` for the raw
+ * pixel `xq` in 0..16: with these parameters {@link quantizeActivations} is LOSSLESS on the digits.
+ */
+export const DIGITS_PIXEL_PARAMS: ActivationParams = Object.freeze({ scale: 1 / 16, zeroPoint: 0 });
+
+/** 1.5 · 2⁵²: `v + ROUND_MAGIC - ROUND_MAGIC` rounds `v` (|v| < 2⁵¹) to an integer, ties to even. */
+const ROUND_MAGIC = 6755399441055744;
+
+/** Weight rows per cache block of {@link integerScores}: about 512 KB of int8 weights. */
+const BLOCK_BYTES = 512 * 1024;
+
+/** The largest feature count whose int32 sums cannot overflow: 255 · 128 · d < 2³¹. */
+export const MAX_INT32_SAFE_FEATURES = Math.floor((2 ** 31 - 1) / (255 * 128));
+
+/**
+ * uint8 parameters covering `[min, max]`, as ONNX Runtime's `DynamicQuantizeLinear`: the range is widened to
+ * include 0 (so 0.0 is exact), `scale = (max - min) / 255`, `zeroPoint = round(-min / scale)` (half to even),
+ * clamped to 0..255. A range of only zeros gives `scale = 1, zeroPoint = 0`.
+ *
+ * @example
+ * activationParamsForRange(0, 1);    // { scale: 1/255, zeroPoint: 0 }
+ * activationParamsForRange(-1, 1);   // { scale: 2/255, zeroPoint: 128 }
+ */
+export function activationParamsForRange(min: number, max: number): ActivationParams {
+  if (!Number.isFinite(min) || !Number.isFinite(max) || min > max) {
+    throw new RangeError(`activationParamsForRange: expected finite min <= max, got [${min}, ${max}]`);
+  }
+  const lo = Math.min(0, min);
+  const hi = Math.max(0, max);
+  if (hi === lo) return { scale: 1, zeroPoint: 0 };
+  const scale = (hi - lo) / 255;
+  const zeroPoint = Math.min(255, Math.max(0, roundHalfEvenFast(-lo / scale)));
+  return { scale, zeroPoint };
+}
+
+/**
+ * Quantizes float activations `[n, d]` to uint8: `xq = clamp(round(x / scale) + zeroPoint, 0, 255)`, rounding
+ * half to even (ONNX `QuantizeLinear`). Division is float64; for the digits with {@link DIGITS_PIXEL_PARAMS}
+ * every scaled pixel `p / 16` gives back exactly `p`.
+ *
+ * @param X - activations `[n, d]`.
+ * @param out - optional `[n · d]` buffer to write into (no allocation then).
+ * @returns `[n, d]` uint8 plus `scale` and `zeroPoint`.
+ * @example
+ * const Xq = quantizeActivations(Xte, DIGITS_PIXEL_PARAMS); // [450, 64] uint8, values 0..16
+ */
+export function quantizeActivations(
+  X: Matrix<Float32Array>,
+  params: ActivationParams,
+  out?: Uint8Array,
+): QuantizedActivations {
+  const { scale, zeroPoint } = checkActivationParams(params, "quantizeActivations");
+  const n = X.data.length;
+  const data = out ?? new Uint8Array(n);
+  if (data.length !== n) {
+    throw new RangeError(`quantizeActivations: out has ${data.length} elements, expected ${X.rows}×${X.cols} = ${n}`);
+  }
+  const x = X.data;
+  // Clamp before rounding: with integer bounds the rounded value stays in 0..255 (and NaN is caught).
+  const lo = -zeroPoint;
+  const hi = 255 - zeroPoint;
+  // When the scale is a power of two (the digits' 1/16), multiplying by its inverse is exact, the same as
+  // dividing, and faster.
+  const inverse = 1 / scale;
+  const factor = Number.isInteger(Math.log2(scale)) && inverse * scale === 1 ? inverse : 0;
+  for (let i = 0; i < n; i++) {
+    let v = factor !== 0 ? x[i] * factor : x[i] / scale;
+    if (!(v >= lo)) {
+      if (v !== v) throw new RangeError(`quantizeActivations: X.data[${i}] is ${x[i]}; expected finite activations`);
+      v = lo;
+    } else if (v > hi) {
+      v = hi;
+    }
+    data[i] = v + ROUND_MAGIC - ROUND_MAGIC + zeroPoint;
+  }
+  return { data, rows: X.rows, cols: X.cols, scale, zeroPoint };
+}
+
+/**
+ * Reads uint8 activations back as float32, `(xq - zeroPoint) · scale`.
+ *
+ * @example
+ * dequantizeActivations(quantizeActivations(Xte, DIGITS_PIXEL_PARAMS)); // equals Xte exactly on the digits
+ */
+export function dequantizeActivations(Xq: QuantizedActivations): Matrix<Float32Array> {
+  const { scale, zeroPoint } = checkActivationParams(Xq, "dequantizeActivations");
+  const out = new Float32Array(Xq.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = (Xq.data[i] - zeroPoint) * scale;
+  return matrix(out, Xq.rows, Xq.cols);
+}
+
+/**
+ * A quantized linear model laid out for the integer kernels: the int8 weights plus what the zero-point
+ * corrections need, precomputed once.
+ */
+export interface IntegerModel {
+  /** Classes (output rows) k. */
+  readonly nClasses: number;
+  /** Features (input columns) d. */
+  readonly nFeatures: number;
+  /** int8 weights `[k, d]` (shared with the quantized model, not copied). */
+  readonly qCoef: Matrix<Int8Array>;
+  /** `Σ_j qCoef[c, j]` per row `[k]`: the weight sums the activation zero-point multiplies. */
+  readonly rowSums: Int32Array;
+  /** Weight zero-points `[k]`. */
+  readonly zeroPoints: Int32Array;
+  /** Weight scales `[k]`, float32. */
+  readonly scales: Float32Array;
+  /** Biases `[k]`, float32. */
+  readonly intercept: Float32Array;
+  /** Label of each row `[k]`. */
+  readonly classes: Int32Array;
+}
+
+/**
+ * Precomputes what the integer kernel needs from a quantized model (per-row weight sums) and checks it: any
+ * per-row int8 model works, including the 4- and 2-bit ones of `lib/quant-schemes.ts` (their values fit in int8).
+ *
+ * @example
+ * const intModel = prepareIntegerModel(quantizeModel(model)); // qCoef [10, 64], rowSums [10]
+ */
+export function prepareIntegerModel(qmodel: QuantizedLinearModel): IntegerModel {
+  const { qCoef, scales, zeroPoints, intercept, classes } = qmodel;
+  const k = qCoef.rows;
+  const d = qCoef.cols;
+  if (k === 0 || d === 0) throw new RangeError(`prepareIntegerModel: qCoef is [${k}, ${d}]; expected a non-empty matrix`);
+  if (qCoef.data.length !== k * d) {
+    throw new RangeError(`prepareIntegerModel: qCoef has ${qCoef.data.length} values, expected ${k}×${d}`);
+  }
+  if (d > MAX_INT32_SAFE_FEATURES) {
+    throw new RangeError(`prepareIntegerModel: ${d} features could overflow int32 sums (at most ${MAX_INT32_SAFE_FEATURES})`);
+  }
+  for (const [label, arr] of [["scales", scales], ["zeroPoints", zeroPoints], ["intercept", intercept], ["classes", classes]] as const) {
+    if (arr.length !== k) throw new RangeError(`prepareIntegerModel: ${label} has ${arr.length} entries, expected ${k} (one per row)`);
+  }
+  for (let c = 0; c < k; c++) {
+    if (!(scales[c] > 0) || !Number.isFinite(scales[c])) {
+      throw new RangeError(`prepareIntegerModel: scales[${c}] is ${scales[c]}; expected a positive finite number`);
+    }
+    if (!Number.isFinite(intercept[c])) throw new RangeError(`prepareIntegerModel: intercept[${c}] is ${intercept[c]}`);
+  }
+  const rowSums = new Int32Array(k);
+  const w = qCoef.data;
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = c * d; j < (c + 1) * d; j++) s += w[j];
+    rowSums[c] = s;
+  }
+  return { nClasses: k, nFeatures: d, qCoef, rowSums, zeroPoints, scales, intercept, classes };
+}
+
+/**
+ * The float scores `[n, k]` of the integer kernel: int32 dot products, zero-point corrections, one rescale
+ * `sx · sw[c]` (float64) and the bias; stored float32.
+ *
+ * Written for the cache like `linearFp32` (`lib/fp32-kernel.ts`), so the two compare fairly: weight rows in
+ * blocks of about 512 KB (int8: 4× the rows of a float32 block), every sample run against a block before the
+ * next, and 4 samples × 2 rows of int32 accumulators at a time. The epilogue runs as each 4×2 block is done,
+ * so no scratch buffer is needed.
+ *
+ * @param Xq - uint8 activations `[n, d]` with their scale and zero-point.
+ * @param out - optional `[n · k]` buffer (no allocation then).
+ * @example
+ * const scores = integerScores(quantizeActivations(Xte, DIGITS_PIXEL_PARAMS), intModel); // [450, 10]
+ */
+export function integerScores(Xq: QuantizedActivations, model: IntegerModel, out?: Float32Array): Matrix<Float32Array> {
+  checkInputs(Xq, model, "integerScores");
+  const { rows: n, cols: d } = Xq;
+  const k = model.nClasses;
+  const y = out ?? new Float32Array(n * k);
+  if (y.length !== n * k) throw new RangeError(`integerScores: out has ${y.length} elements, expected ${n}×${k}`);
+  const x = Xq.data;
+  const w = model.qCoef.data;
+  const { rowSums, zeroPoints: zw, scales, intercept: b } = model;
+  const sx = Xq.scale;
+  const zx = Xq.zeroPoint;
+  // score(c) = (Σ xq·q - zw[c]·Σxq[i] - corr[c]) · sx·sw[c] + b[c], with the exact integer
+  // corr[c] = zx·Σq[c] - d·zx·zw[c]  (expanding Σ(xq - zx)(q - zw); float64 holds every term exactly).
+  const score = (c: number, dot: number, sumX: number): number =>
+    (dot - zw[c] * sumX - (zx * rowSums[c] - d * zx * zw[c])) * (sx * scales[c]) + b[c];
+  const block = Math.max(2, Math.floor(BLOCK_BYTES / Math.max(1, d) / 2) * 2);
+  const n4 = n - (n % 4);
+  for (let c0 = 0; c0 < k; c0 += block) {
+    const c1 = Math.min(k, c0 + block);
+    const c2 = c1 - ((c1 - c0) % 2);
+    for (let i = 0; i < n4; i += 4) {
+      const x0 = i * d;
+      const x1 = x0 + d;
+      const x2 = x1 + d;
+      const x3 = x2 + d;
+      const s0 = sumUint8(x, x0, d);
+      const s1 = sumUint8(x, x1, d);
+      const s2 = sumUint8(x, x2, d);
+      const s3 = sumUint8(x, x3, d);
+      for (let c = c0; c < c2; c += 2) {
+        const w0 = c * d;
+        const w1 = w0 + d;
+        let a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;
+        for (let j = 0; j < d; j++) {
+          const u = w[w0 + j];
+          const v = w[w1 + j];
+          const p0 = x[x0 + j];
+          const p1 = x[x1 + j];
+          const p2 = x[x2 + j];
+          const p3 = x[x3 + j];
+          a00 = (a00 + p0 * u) | 0; a01 = (a01 + p0 * v) | 0;
+          a10 = (a10 + p1 * u) | 0; a11 = (a11 + p1 * v) | 0;
+          a20 = (a20 + p2 * u) | 0; a21 = (a21 + p2 * v) | 0;
+          a30 = (a30 + p3 * u) | 0; a31 = (a31 + p3 * v) | 0;
+        }
+        y[i * k + c] = score(c, a00, s0); y[i * k + c + 1] = score(c + 1, a01, s0);
+        y[(i + 1) * k + c] = score(c, a10, s1); y[(i + 1) * k + c + 1] = score(c + 1, a11, s1);
+        y[(i + 2) * k + c] = score(c, a20, s2); y[(i + 2) * k + c + 1] = score(c + 1, a21, s2);
+        y[(i + 3) * k + c] = score(c, a30, s3); y[(i + 3) * k + c + 1] = score(c + 1, a31, s3);
+      }
+      for (let c = c2; c < c1; c++) {
+        for (let r = 0; r < 4; r++) {
+          const xo = (i + r) * d;
+          y[(i + r) * k + c] = score(c, dotUint8Int8(x, xo, w, c * d, d), sumUint8(x, xo, d));
+        }
+      }
+    }
+    for (let i = n4; i < n; i++) {
+      const xo = i * d;
+      const sumX = sumUint8(x, xo, d);
+      for (let c = c0; c < c1; c++) y[i * k + c] = score(c, dotUint8Int8(x, xo, w, c * d, d), sumX);
+    }
+  }
+  return matrix(y, n, k);
+}
+
+/**
+ * Predicts labels `[n]` with the integer kernel (see the file comment): int32 accumulation, zero-point
+ * corrections, one float rescale + bias per score, argmax (first of equal scores, like `np.argmax`).
+ *
+ * Why it predicts exactly what `predictInt8` (dequantize on the fly) predicts: both compute the same real
+ * number for every score, `Σ_j (xq_j - zx)·sx · (q_cj - zw_c)·sw_c + b_c`. Here the sum is an exact integer
+ * and is rescaled once (float64); there, each weight `(q - zw)·sw` is first rounded to float32 (relative error
+ * ≤ 2⁻²⁴) and the products are summed in float64. The two scores therefore differ by at most about
+ * `2⁻²³ · Σ_j |x_j · w_cj|` (≈ 1e-7 relative), so the argmax can only differ when the two best classes of a
+ * sample are that close — a near-tie. (An EXACT tie picks the first class on both paths.) On the digits test
+ * set the smallest top-2 margin is many orders larger, so all 450 predictions are the same; the tests check it.
+ * The activations must be quantized losslessly for this to hold (digits: {@link DIGITS_PIXEL_PARAMS}); with
+ * lossy activations the integer kernel predicts what the float path predicts on the dequantized activations.
+ *
+ * @param Xq - uint8 activations `[n, d]` with their scale and zero-point.
+ * @param out - optional `[n]` output (no allocation then).
+ * @example
+ * const Xq = quantizeActivations(Xte, DIGITS_PIXEL_PARAMS);
+ * const yhat = predictInt8Integer(Xq, prepareIntegerModel(quantizeModel(model))); // Int32Array [450]
+ */
+export function predictInt8Integer(Xq: QuantizedActivations, model: IntegerModel, out?: Int32Array): Int32Array {
+  checkInputs(Xq, model, "predictInt8Integer");
+  const { rows: n, cols: d } = Xq;
+  const k = model.nClasses;
+  const labels = out ?? new Int32Array(n);
+  if (labels.length !== n) throw new RangeError(`predictInt8Integer: out has ${labels.length} elements, expected ${n}`);
+  const x = Xq.data;
+  const w = model.qCoef.data;
+  const { rowSums, zeroPoints, scales, intercept, classes } = model;
+  const sx = Xq.scale;
+  const zx = Xq.zeroPoint;
+  // Samples two at a time, classes two at a time: each loaded byte feeds two multiply-adds (a 2×2 block of
+  // int32 accumulators), half the loads of one dot product at a time. Leftover samples/classes: one by one.
+  const n2 = n - (n % 2);
+  const k2 = k - (k % 2);
+  for (let i = 0; i < n; i += 2) {
+    const pair = i < n2;
+    const xa = i * d;
+    const xb = pair ? xa + d : xa; // with no partner, sample b repeats sample a and is not stored
+    const sumA = sumUint8(x, xa, d);
+    const sumB = pair ? sumUint8(x, xb, d) : sumA;
+    let bestA = 0;
+    let bestB = 0;
+    let scoreA = -Infinity;
+    let scoreB = -Infinity;
+    for (let c = 0; c < k; c += 2) {
+      const two = c < k2;
+      const wc = c * d;
+      const we = two ? wc + d : wc;
+      let aa = 0; // sample a · row c
+      let ae = 0; // sample a · row c+1
+      let ba = 0;
+      let be = 0;
+      for (let j = 0; j < d; j++) {
+        const p = x[xa + j];
+        const q = x[xb + j];
+        const u = w[wc + j];
+        const v = w[we + j];
+        aa = (aa + p * u) | 0;
+        ae = (ae + p * v) | 0;
+        ba = (ba + q * u) | 0;
+        be = (be + q * v) | 0;
+      }
+      // Classes in order c, c+1 for each sample, so the first of equal scores wins, as np.argmax.
+      for (let t = 0; t < (two ? 2 : 1); t++) {
+        const cc = c + t;
+        const zw = zeroPoints[cc];
+        const m = sx * scales[cc];
+        const corr = zx * rowSums[cc] - d * zx * zw;
+        const sA = ((t === 0 ? aa : ae) - zw * sumA - corr) * m + intercept[cc];
+        const sB = ((t === 0 ? ba : be) - zw * sumB - corr) * m + intercept[cc];
+        if (sA > scoreA) {
+          scoreA = sA;
+          bestA = cc;
+        }
+        if (sB > scoreB) {
+          scoreB = sB;
+          bestB = cc;
+        }
+      }
+    }
+    labels[i] = classes[bestA];
+    if (pair) labels[i + 1] = classes[bestB];
+  }
+  return labels;
+}
+
+/**
+ * `Σ_j x[xo + j] · w[wo + j]` over `d` terms, accumulated in int32 (`| 0` keeps V8 on int32 arithmetic; the
+ * sum cannot overflow for d ≤ {@link MAX_INT32_SAFE_FEATURES}). Four independent partial sums let the CPU
+ * overlap the multiply-adds.
+ */
+function dotUint8Int8(x: Uint8Array, xo: number, w: Int8Array, wo: number, d: number): number {
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  let j = 0;
+  for (; j + 3 < d; j += 4) {
+    a0 = (a0 + x[xo + j] * w[wo + j]) | 0;
+    a1 = (a1 + x[xo + j + 1] * w[wo + j + 1]) | 0;
+    a2 = (a2 + x[xo + j + 2] * w[wo + j + 2]) | 0;
+    a3 = (a3 + x[xo + j + 3] * w[wo + j + 3]) | 0;
+  }
+  for (; j < d; j++) a0 = (a0 + x[xo + j] * w[wo + j]) | 0;
+  return (a0 + a1 + a2 + a3) | 0;
+}
+
+function sumUint8(x: Uint8Array, xo: number, d: number): number {
+  let s = 0;
+  for (let j = 0; j < d; j++) s = (s + x[xo + j]) | 0;
+  return s;
+}
+
+function checkInputs(Xq: QuantizedActivations, model: IntegerModel, caller: string): void {
+  checkActivationParams(Xq, caller);
+  if (Xq.cols !== model.nFeatures) {
+    throw new RangeError(`${caller}: Xq has ${Xq.cols} features but the model has ${model.nFeatures}`);
+  }
+  if (Xq.data.length !== Xq.rows * Xq.cols) {
+    throw new RangeError(`${caller}: Xq has ${Xq.data.length} values, expected ${Xq.rows}×${Xq.cols}`);
+  }
+}
+
+/** Checks activation parameters; returns them. */
+export function checkActivationParams(params: ActivationParams, caller: string): ActivationParams {
+  const { scale, zeroPoint } = params;
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new RangeError(`${caller}: activation scale is ${scale}; expected a positive finite number`);
+  }
+  if (!Number.isInteger(zeroPoint) || zeroPoint < 0 || zeroPoint > 255) {
+    throw new RangeError(`${caller}: activation zero-point is ${zeroPoint}; expected an integer 0..255`);
+  }
+  return params;
+}
+
+/**
+ * Rounds half to even with the classic float64 trick: adding and subtracting 1.5·2⁵² leaves the nearest
+ * integer, ties to even (IEEE's default rounding), for |v| < 2⁵¹. Larger values are returned as they are
+ * (they are integers already) and NaN stays NaN.
+ */
+export function roundHalfEvenFast(v: number): number {
+  return Math.abs(v) < 2251799813685248 ? v + ROUND_MAGIC - ROUND_MAGIC : v;
+}

@@ -1,0 +1,415 @@
+/**
+ * Where INT8 pays: synthetic linear layers `[batch, in] → [batch, out]`, from the digits' 64→10 up to
+ * 4096→4096, timed with every kernel of the project:
+ *
+ * | kernel      | what runs                                                                              |
+ * | ----------- | -------------------------------------------------------------------------------------- |
+ * | `fp32`      | `linearFp32`: float32 weights, TypeScript, cache-blocked (the FP32 path)              |
+ * | `dequant`   | the original's INT8: dequantize the int8 weights to float32 (every call), then `fp32` |
+ * | `integer`   | quantize the activations to uint8, then `integerScores` (int32 sums, TypeScript)      |
+ * | `wasm`      | quantize the activations to uint8, then `wasmIntegerScores` (int32 sums, WASM SIMD)   |
+ * | `wasm-fp32` | `wasmFp32Scores`: float32 in WASM SIMD, the fair float baseline for `wasm`            |
+ *
+ * All kernels return the same `[batch, out]` float32 scores (up to rounding) into preallocated outputs.
+ */
+import { matrix, type Matrix } from "./matrix";
+import { dequantizeRows, quantizeRows, type RowQuantized } from "./quantize";
+import {
+  activationParamsForRange,
+  integerScores,
+  prepareIntegerModel,
+  quantizeActivations,
+  type ActivationParams,
+  type IntegerModel,
+} from "./int8-kernel";
+import { linearFp32 } from "./fp32-kernel";
+import {
+  prepareWasmFp32Layer,
+  prepareWasmIntegerModel,
+  wasmFp32Scores,
+  wasmIntegerScores,
+  type WasmFp32Layer,
+  type WasmIntegerModel,
+} from "./wasm-kernels";
+import { timeIt } from "./timing";
+
+/** The kernels the study compares (see the file comment). */
+export type LayerKernel = "fp32" | "dequant" | "integer" | "wasm" | "wasm-fp32";
+
+/** Every kernel, in the order the tables show them. */
+export const LAYER_KERNELS: readonly LayerKernel[] = ["fp32", "dequant", "integer", "wasm", "wasm-fp32"];
+
+/** A layer shape: `inFeatures → outFeatures` (weights `[outFeatures, inFeatures]`). */
+export interface LayerShape {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+}
+
+/** A synthetic float32 layer and a batch of inputs for it. */
+export interface SyntheticLayer {
+  /** Weights `[out, in]`, roughly normal with standard deviation 1/√in (a trained layer's scale). */
+  readonly W: Matrix<Float32Array>;
+  /** Biases `[out]`. */
+  readonly b: Float32Array;
+  /** Inputs `[batch, in]`, uniform in [0, 1) (like scaled pixels, or activations after a ReLU). */
+  readonly X: Matrix<Float32Array>;
+}
+
+/**
+ * A small seeded generator (mulberry32): the same numbers for the same seed, everywhere.
+ *
+ * @example
+ * const next = seededUniform(1); next(); // a number in [0, 1)
+ */
+export function seededUniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A random layer and batch, reproducible from `seed`.
+ *
+ * @example
+ * const { W, b, X } = syntheticLayer({ inFeatures: 64, outFeatures: 10 }, 32); // W [10, 64], X [32, 64]
+ */
+export function syntheticLayer(shape: LayerShape, batch: number, seed = 1): SyntheticLayer {
+  const { inFeatures: d, outFeatures: k } = checkShape(shape, "syntheticLayer");
+  if (!Number.isInteger(batch) || batch < 1) throw new RangeError(`syntheticLayer: batch must be a positive integer, got ${batch}`);
+  const next = seededUniform(seed);
+  const sd = 1 / Math.sqrt(d);
+  const W = new Float32Array(k * d);
+  // Sum of 4 uniforms: close enough to a normal for weights, and fast.
+  for (let i = 0; i < W.length; i++) W[i] = (next() + next() + next() + next() - 2) * sd * Math.sqrt(3);
+  const b = new Float32Array(k);
+  for (let i = 0; i < k; i++) b[i] = (next() - 0.5) * 0.1;
+  const X = new Float32Array(batch * d);
+  for (let i = 0; i < X.length; i++) X[i] = next();
+  return { W: matrix(W, k, d), b, X: matrix(X, batch, d) };
+}
+
+/** A layer prepared for every kernel: weights in each kernel's layout, one input batch, one output buffer. */
+export interface PreparedLayer {
+  readonly shape: LayerShape;
+  readonly batch: number;
+  /** Multiply-adds per call: batch · in · out. */
+  readonly macs: number;
+  /** Runs one kernel once, writing `[batch, out]` scores into the shared output; returns that output. */
+  readonly run: Readonly<Record<LayerKernel, () => Float32Array>>;
+}
+
+/** The per-shape part of a {@link PreparedLayer}, shared by every batch size. */
+interface PreparedWeights {
+  readonly layer: SyntheticLayer;
+  readonly rq: RowQuantized;
+  readonly intModel: IntegerModel;
+  wasmInt?: WasmIntegerModel;
+  wasmFp32?: WasmFp32Layer;
+}
+
+/**
+ * Prepares a synthetic layer for every kernel (the work a runtime does once at load time): per-row int8
+ * weights (`quantizeRows`, the original's scheme), the integer model, the WASM layouts; uint8 activation
+ * parameters for [0, 1] (`scale = 1/255`). The timed calls then do only per-inference work, the activation
+ * quantization included for `integer` and `wasm`.
+ *
+ * @param kernels - the kernels to prepare (the WASM ones copy the weights into WASM memory). Default: all.
+ * @example
+ * const layer = prepareLayer({ inFeatures: 1024, outFeatures: 1024 }, 32);
+ * layer.run.wasm(); // Float32Array [32 · 1024]
+ */
+export function prepareLayer(
+  shape: LayerShape,
+  batch: number,
+  options: { seed?: number; kernels?: readonly LayerKernel[] } = {},
+): PreparedLayer {
+  const weights = prepareWeights(shape, options.seed ?? 1);
+  return prepareBatch(weights, shape, batch, options.kernels ?? LAYER_KERNELS, options.seed ?? 1);
+}
+
+function prepareWeights(shape: LayerShape, seed: number): PreparedWeights {
+  const layer = syntheticLayer(shape, 1, seed);
+  const rq = quantizeRows(layer.W);
+  const intModel = prepareIntegerModel({
+    qCoef: rq.q,
+    scales: rq.scales,
+    zeroPoints: rq.zeroPoints,
+    intercept: layer.b,
+    classes: Int32Array.from({ length: shape.outFeatures }, (_, i) => i),
+  });
+  return { layer, rq, intModel };
+}
+
+function prepareBatch(
+  weights: PreparedWeights,
+  shape: LayerShape,
+  batch: number,
+  kernels: readonly LayerKernel[],
+  seed: number,
+): PreparedLayer {
+  const { W, b } = weights.layer;
+  const X = syntheticLayer(shape, batch, seed + 1).X;
+  const params: ActivationParams = activationParamsForRange(0, 1);
+  const xq = new Uint8Array(X.data.length);
+  const out = new Float32Array(batch * shape.outFeatures);
+  const missing = (k: LayerKernel) => (): Float32Array => {
+    throw new Error(`prepareLayer: kernel ${k} was not prepared`);
+  };
+  if (kernels.includes("wasm")) weights.wasmInt ??= prepareWasmIntegerModel(weights.intModel);
+  if (kernels.includes("wasm-fp32")) weights.wasmFp32 ??= prepareWasmFp32Layer(W, b);
+  const { wasmInt, wasmFp32 } = weights;
+  const run: Record<LayerKernel, () => Float32Array> = {
+    fp32: () => linearFp32(X, W, b, out).data,
+    dequant: () => linearFp32(X, dequantizeRows(weights.rq), b, out).data,
+    integer: () => integerScores(quantizeActivations(X, params, xq), weights.intModel, out).data,
+    wasm: wasmInt ? () => wasmIntegerScores(quantizeActivations(X, params, xq), wasmInt, out).data : missing("wasm"),
+    "wasm-fp32": wasmFp32 ? () => wasmFp32Scores(X, wasmFp32, out).data : missing("wasm-fp32"),
+  };
+  return { shape, batch, macs: batch * shape.inFeatures * shape.outFeatures, run };
+}
+
+/**
+ * Prepares every (layer, batch) of a sweep, sharing each layer's weights across its batch sizes.
+ *
+ * @example
+ * const cases = prepareSweep([{ inFeatures: 64, outFeatures: 10 }], [1, 450]); // 2 PreparedLayer
+ */
+export function prepareSweep(
+  layers: readonly LayerShape[],
+  batches: readonly number[],
+  options: { seed?: number; kernels?: readonly LayerKernel[] } = {},
+): PreparedLayer[] {
+  const seed = options.seed ?? 1;
+  const kernels = options.kernels ?? LAYER_KERNELS;
+  const out: PreparedLayer[] = [];
+  for (const shape of layers) {
+    checkShape(shape, "prepareSweep");
+    const weights = prepareWeights(shape, seed);
+    for (const batch of batches) out.push(prepareBatch(weights, shape, batch, kernels, seed));
+  }
+  return out;
+}
+
+/** Options of {@link runScalingStudy}. */
+export interface ScalingStudyOptions {
+  /** Layer shapes to sweep, e.g. `[{ inFeatures: 64, outFeatures: 10 }, { inFeatures: 4096, outFeatures: 4096 }]`. */
+  readonly layers: readonly LayerShape[];
+  /** Batch sizes to sweep, e.g. `[1, 32, 1024]`. */
+  readonly batches: readonly number[];
+  /** Kernels to time. Default: all ({@link LAYER_KERNELS}); `fp32` is always timed (speed-ups are against it). */
+  readonly kernels?: readonly LayerKernel[];
+  /** Untimed calls before timing each case (at least; warm-up also lasts a quarter of `budgetMs`). Default 1. */
+  readonly warmup?: number;
+  /** Timed calls per case: as many as fit in `budgetMs`, between `minRepeat` and `maxRepeat`. Defaults 3, 25, 200 ms. */
+  readonly minRepeat?: number;
+  readonly maxRepeat?: number;
+  readonly budgetMs?: number;
+  /** Seed of the synthetic weights and inputs. Default 1. */
+  readonly seed?: number;
+}
+
+/** One timed (layer, batch, kernel), a row of the study's table. */
+export interface ScalingRow {
+  /** `"<in>x<out>"`, e.g. `"4096x4096"`. */
+  readonly layer: string;
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  readonly batch: number;
+  readonly kernel: LayerKernel;
+  /** Multiply-adds per call: batch · in · out. */
+  readonly macs: number;
+  /** Median / fastest / slowest call (ms) and how many were timed. */
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  readonly runs: number;
+  /** Multiply-adds per second at the median, in billions. */
+  readonly gmacPerSecond: number;
+  /** fp32's median / this median: above 1, this kernel is faster than FP32. */
+  readonly speedupVsFp32: number;
+  /** True on the row where this kernel starts to pay (see {@link Crossover}). */
+  readonly crossover: boolean;
+}
+
+/**
+ * Where a kernel starts to pay: the smallest case (by multiply-adds) from which it is faster than `fp32` at that
+ * size and every larger one of the sweep. `atMacs` is null when that never happens (not even at the largest).
+ */
+export interface Crossover {
+  readonly kernel: LayerKernel;
+  readonly layer: string | null;
+  readonly batch: number | null;
+  readonly atMacs: number | null;
+}
+
+/** What {@link runScalingStudy} returns: the table rows (ready for a DataFrame) and the crossovers. */
+export interface ScalingStudy {
+  readonly rows: ScalingRow[];
+  readonly crossovers: Crossover[];
+}
+
+/**
+ * Times every kernel on every (layer, batch) of the sweep with `timeIt` (medians) and marks where each kernel
+ * starts to beat FP32. Pass small sizes for the notebook (seconds) and the full sweep for the benchmark.
+ *
+ * @example
+ * const { rows, crossovers } = runScalingStudy({
+ *   layers: [{ inFeatures: 64, outFeatures: 10 }, { inFeatures: 512, outFeatures: 512 }],
+ *   batches: [1, 64],
+ * });
+ * new dfd.DataFrame(rows); // layer, batch, kernel, medianMs, speedupVsFp32, crossover, …
+ */
+export function runScalingStudy(options: ScalingStudyOptions): ScalingStudy {
+  const kernels = LAYER_KERNELS.filter((k) => k === "fp32" || (options.kernels ?? LAYER_KERNELS).includes(k));
+  const warmup = options.warmup ?? 1;
+  const minRepeat = options.minRepeat ?? 3;
+  const maxRepeat = options.maxRepeat ?? 25;
+  const budgetMs = options.budgetMs ?? 200;
+  if (options.layers.length === 0 || options.batches.length === 0) {
+    throw new RangeError("runScalingStudy: give at least one layer and one batch size");
+  }
+  for (const b of options.batches) {
+    if (!Number.isInteger(b) || b < 1) throw new RangeError(`runScalingStudy: batch sizes must be positive integers, got ${b}`);
+  }
+  const rows: ScalingRow[] = [];
+  for (const shape of options.layers) {
+    checkShape(shape, "runScalingStudy");
+    const weights = prepareWeights(shape, options.seed ?? 1);
+    for (const batch of options.batches) {
+      const layer = prepareBatch(weights, shape, batch, kernels, options.seed ?? 1);
+      const timings = kernels.map((kernel) => {
+        const fn = layer.run[kernel];
+        // Warm up (JIT, WebAssembly tier-up, caches) for `warmup` calls and at least a quarter of the budget;
+        // the average warm-up call sizes the number of timed calls to the budget.
+        const t0 = process.hrtime.bigint();
+        let calls = 0;
+        let elapsedMs = 0;
+        do {
+          fn();
+          calls++;
+          elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
+        } while (calls < warmup || (elapsedMs < budgetMs / 4 && calls < 10_000));
+        const oneMs = elapsedMs / calls;
+        const repeat = Math.max(minRepeat, Math.min(maxRepeat, Math.floor(budgetMs / Math.max(oneMs, 1e-4))));
+        return { kernel, timing: timeIt(fn, { warmup: 0, repeat }) };
+      });
+      const fp32Ms = timings[0].timing.medianMs;
+      for (const { kernel, timing } of timings) {
+        rows.push({
+          layer: `${shape.inFeatures}x${shape.outFeatures}`,
+          inFeatures: shape.inFeatures,
+          outFeatures: shape.outFeatures,
+          batch,
+          kernel,
+          macs: layer.macs,
+          medianMs: timing.medianMs,
+          minMs: timing.minMs,
+          maxMs: timing.maxMs,
+          runs: timing.runs,
+          gmacPerSecond: layer.macs / (timing.medianMs * 1e6),
+          speedupVsFp32: fp32Ms / timing.medianMs,
+          crossover: false,
+        });
+      }
+    }
+  }
+  const crossovers = markCrossovers(rows, kernels.filter((k) => k !== "fp32"));
+  return { rows, crossovers };
+}
+
+/**
+ * For each kernel, the first row (by multiply-adds, ties by batch) from which `speedupVsFp32 > 1` holds for
+ * that and every larger row; sets `crossover` on it (the rows are replaced, not mutated).
+ */
+export function markCrossovers(rows: ScalingRow[], kernels: readonly LayerKernel[]): Crossover[] {
+  const crossovers: Crossover[] = [];
+  for (const kernel of kernels) {
+    const mine = rows
+      .map((row, index) => ({ row, index }))
+      .filter(({ row }) => row.kernel === kernel)
+      .sort((a, b) => a.row.macs - b.row.macs || a.row.batch - b.row.batch);
+    let first = mine.length;
+    for (let i = mine.length - 1; i >= 0 && mine[i].row.speedupVsFp32 > 1; i--) first = i;
+    if (first < mine.length) {
+      const { row, index } = mine[first];
+      rows[index] = { ...row, crossover: true };
+      crossovers.push({ kernel, layer: row.layer, batch: row.batch, atMacs: row.macs });
+    } else {
+      crossovers.push({ kernel, layer: null, batch: null, atMacs: null });
+    }
+  }
+  return crossovers;
+}
+
+/** A plotly.js trace of {@link scalingPlot} (a plain object, accepted by the display module's `displayPlot`). */
+export type ScalingTrace = {
+  type: "scatter";
+  mode: string;
+  name: string;
+  x: number[];
+  y: number[];
+  text: string[];
+  hovertemplate?: string;
+  marker?: { size: number | number[]; symbol?: string | string[] };
+  line?: { dash: string };
+  showlegend?: boolean;
+};
+
+/**
+ * Speed-up over FP32 against the work per call (multiply-adds, log scale), one line per kernel, the
+ * crossover points drawn larger, and the "as fast as FP32" line at 1. Plain plotly.js `{ data, layout }`.
+ *
+ * @example
+ * displayPlot(scalingPlot(study.rows));
+ */
+export function scalingPlot(rows: readonly ScalingRow[]): { data: ScalingTrace[]; layout: Record<string, unknown> } {
+  const kernels = LAYER_KERNELS.filter((k) => rows.some((r) => r.kernel === k));
+  const data: ScalingTrace[] = kernels.map((kernel) => {
+    const mine = rows.filter((r) => r.kernel === kernel).sort((a, b) => a.macs - b.macs || a.batch - b.batch);
+    return {
+      type: "scatter",
+      mode: "lines+markers",
+      name: kernel,
+      x: mine.map((r) => r.macs),
+      y: mine.map((r) => r.speedupVsFp32),
+      text: mine.map((r) => `${r.layer} b${r.batch}${r.crossover ? " (crossover)" : ""}`),
+      hovertemplate: "%{text}<br>%{y:.2f}× FP32<extra>" + kernel + "</extra>",
+      marker: { size: mine.map((r) => (r.crossover ? 14 : 7)) },
+    };
+  });
+  const macs = rows.map((r) => r.macs);
+  if (macs.length > 0) {
+    data.push({
+      type: "scatter",
+      mode: "lines",
+      name: "FP32 (= 1)",
+      x: [Math.min(...macs), Math.max(...macs)],
+      y: [1, 1],
+      text: ["", ""],
+      line: { dash: "dot" },
+      showlegend: true,
+    });
+  }
+  return {
+    data,
+    layout: {
+      title: { text: "Where INT8 pays: speed-up over FP32 by layer size × batch" },
+      xaxis: { title: { text: "multiply-adds per call (batch · in · out)" }, type: "log" },
+      yaxis: { title: { text: "speed-up over FP32 (×)" }, type: "log" },
+      height: 450,
+    },
+  };
+}
+
+function checkShape(shape: LayerShape, caller: string): LayerShape {
+  const { inFeatures, outFeatures } = shape;
+  if (!Number.isInteger(inFeatures) || inFeatures < 1 || !Number.isInteger(outFeatures) || outFeatures < 1) {
+    throw new RangeError(`${caller}: layer shape must be positive integers, got ${inFeatures}x${outFeatures}`);
+  }
+  return shape;
+}

@@ -1,0 +1,308 @@
+/**
+ * The generator of the WebAssembly SIMD kernels: a tiny assembler that writes the module's bytes directly,
+ * so the project needs no WebAssembly toolchain. Its output is committed as base64 in
+ * `lib/wasm-kernels-binary.ts` (loaded by `lib/wasm-kernels.ts`); a test checks that regenerating gives the
+ * same bytes. After changing this file, regenerate with
+ *
+ *     npx tsc -p . && node dist/lib/wasm-kernels-gen.js --write
+ *
+ * The module imports its memory (`env.memory`) and exports four functions with one signature,
+ *
+ *     gemm_<type>_<MR>x<NR>(x, xStride, nRows, w, wStride, kRows, depthBytes, out, outStride)   (all i32)
+ *
+ * which compute, for every sample row `i < nRows` and weight row `c < kRows`,
+ *
+ *     out[i, c] = Σ_j x[i, j] · w[c, j]        (a dot product of two rows: X · Wᵀ)
+ *
+ * - `i16i8`: `x` int16 (the uint8 activations, widened once per call by the caller: a plain 16-byte load then
+ *   feeds the multiply, instead of a widening load per weight row), `w` int8 widened 8 at a time by
+ *   `v128.load8x8_s`; `i32x4.dot_i16x8_s` (x86 `pmaddwd`) multiplies 8 pairs and adds neighbours: 8
+ *   multiply-adds per instruction, exact int32 sums (|x·w| ≤ 255·128, so no overflow below 65793 columns).
+ * - `f32`: `x` and `w` float32, `f32x4.mul` + `f32x4.add`: the float baseline, 4 multiply-adds per pair
+ *   of instructions, summed in float32 (four partial sums per accumulator).
+ *
+ * Layout contract (the caller, `lib/wasm-kernels.ts`, pads to it): rows of `x` start every `xStride` bytes and
+ * rows of `w` every `wStride` bytes; `depthBytes` is the padded row length of `w` in bytes (the rows of `x`
+ * hold as many elements), zero-filled past the real columns, a positive multiple of 16 for `i16i8` and of 32
+ * for `f32`; `nRows` is a multiple of MR and `kRows` of NR; `out` rows are `outStride` bytes apart, one
+ * int32/float32 per weight row.
+ *
+ * Each call runs a register-blocked micro-kernel: MR sample rows × NR weight rows of accumulators, so one
+ * load of a sample chunk feeds NR dot products and one weight chunk feeds MR. 4×2 is for batches, 1×4 for
+ * the rows a batch of 4 leaves over (and batch 1, matrix-vector).
+ *
+ * @example
+ * const bytes = buildKernelsWasm(); // Uint8Array, a valid module (WebAssembly.validate(bytes) === true)
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The kernels the module exports, by name: element type and micro-kernel shape. */
+export const KERNEL_SPECS = [
+  { name: "gemm_i16i8_4x2", type: "i16i8", mr: 4, nr: 2 },
+  { name: "gemm_i16i8_1x4", type: "i16i8", mr: 1, nr: 4 },
+  { name: "gemm_f32_4x2", type: "f32", mr: 4, nr: 2 },
+  { name: "gemm_f32_1x4", type: "f32", mr: 1, nr: 4 },
+] as const;
+
+/** Names of the exported kernels. */
+export type KernelName = (typeof KERNEL_SPECS)[number]["name"];
+
+/** Bytes each kernel type consumes per loop iteration (the padding unit of `depthBytes`). */
+export const DEPTH_STEP_BYTES = { i16i8: 16, f32: 32 } as const;
+
+/** Element types of the kernels: `i16i8` (x int16, w int8) and `f32`. */
+export type KernelType = keyof typeof DEPTH_STEP_BYTES;
+
+// --- encoding --------------------------------------------------------------------------------------
+
+const I32 = 0x7f;
+const V128 = 0x7b;
+const EMPTY_BLOCK = 0x40;
+
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  br: 0x0c,
+  brIf: 0x0d,
+  end: 0x0b,
+  localGet: 0x20,
+  localSet: 0x21,
+  i32Const: 0x41,
+  i32Add: 0x6a,
+  i32Mul: 0x6c,
+  i32LtU: 0x49,
+  i32GeU: 0x4f,
+  i32Shl: 0x74,
+  f32Add: 0x92,
+  i32Store: 0x36,
+  f32Store: 0x38,
+  simd: 0xfd,
+} as const;
+
+/** SIMD opcodes (after the 0xFD prefix), as in the WebAssembly SIMD spec. */
+const SIMD = {
+  v128Load: 0x00,
+  load8x8S: 0x01,
+  v128Const: 0x0c,
+  i32x4ExtractLane: 0x1b,
+  f32x4ExtractLane: 0x1f,
+  i32x4Add: 0xae,
+  i32x4DotI16x8S: 0xba,
+  f32x4Add: 0xe4,
+  f32x4Mul: 0xe6,
+} as const;
+
+/** Unsigned LEB128. */
+function uleb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let byte = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) byte |= 0x80;
+    out.push(byte);
+  } while (n !== 0);
+  return out;
+}
+
+/** Signed LEB128 (for `i32.const`). */
+function sleb(n: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const byte = n & 0x7f;
+    n >>= 7;
+    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
+      out.push(byte);
+      return out;
+    }
+    out.push(byte | 0x80);
+  }
+}
+
+function name(s: string): number[] {
+  const bytes = Array.from(Buffer.from(s, "utf8"));
+  return [...uleb(bytes.length), ...bytes];
+}
+
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+/** A function body under construction: a flat list of instruction bytes. */
+class Code {
+  readonly bytes: number[] = [];
+  op(...b: number[]): this {
+    this.bytes.push(...b);
+    return this;
+  }
+  get(local: number): this {
+    return this.op(OP.localGet, ...uleb(local));
+  }
+  set(local: number): this {
+    return this.op(OP.localSet, ...uleb(local));
+  }
+  i32(value: number): this {
+    return this.op(OP.i32Const, ...sleb(value));
+  }
+  simd(opcode: number, ...immediates: number[]): this {
+    return this.op(OP.simd, ...uleb(opcode), ...immediates);
+  }
+  /** memarg: alignment exponent and constant offset. */
+  mem(align: number, offset: number): number[] {
+    return [...uleb(align), ...uleb(offset)];
+  }
+}
+
+// --- the kernels -------------------------------------------------------------------------------------
+
+// Parameter indices (all i32).
+const P = { x: 0, xStride: 1, nRows: 2, w: 3, wStride: 4, kRows: 5, depth: 6, out: 7, outStride: 8 } as const;
+const N_PARAMS = 9;
+
+function kernelBody(type: KernelType, mr: number, nr: number): number[] {
+  // Locals after the parameters: i, c, j, jx, ob, xp[mr], wp[nr] (i32); acc[mr][nr], xv[mr], wv (v128).
+  let next = N_PARAMS;
+  const i = next++;
+  const c = next++;
+  const j = next++;
+  const jx = next++; // byte offset into the x rows: 2·j when x is int16, j for f32
+  const ob = next++;
+  const xp = Array.from({ length: mr }, () => next++);
+  const wp = Array.from({ length: nr }, () => next++);
+  const nI32 = next - N_PARAMS;
+  const acc = Array.from({ length: mr }, () => Array.from({ length: nr }, () => next++));
+  const xv = Array.from({ length: mr }, () => next++);
+  const wv = next++;
+  const nV128 = next - N_PARAMS - nI32;
+
+  const step = type === "f32" ? 16 : 8; // bytes of w per SIMD load
+  const unroll = DEPTH_STEP_BYTES[type] / step;
+  const integer = type !== "f32";
+  const k = new Code();
+
+  // i = 0; block { loop { if (i >= nRows) break;
+  k.i32(0).set(i);
+  k.op(OP.block, EMPTY_BLOCK, OP.loop, EMPTY_BLOCK);
+  k.get(i).get(P.nRows).op(OP.i32GeU, OP.brIf, 1);
+  //   c = 0; block { loop { if (c >= kRows) break;
+  k.i32(0).set(c);
+  k.op(OP.block, EMPTY_BLOCK, OP.loop, EMPTY_BLOCK);
+  k.get(c).get(P.kRows).op(OP.i32GeU, OP.brIf, 1);
+  //     row pointers: xp[r] = x + (i + r) * xStride, wp[q] = w + (c + q) * wStride
+  for (let r = 0; r < mr; r++) {
+    k.get(P.x).get(i);
+    if (r > 0) k.i32(r).op(OP.i32Add);
+    k.get(P.xStride).op(OP.i32Mul, OP.i32Add).set(xp[r]);
+  }
+  for (let q = 0; q < nr; q++) {
+    k.get(P.w).get(c);
+    if (q > 0) k.i32(q).op(OP.i32Add);
+    k.get(P.wStride).op(OP.i32Mul, OP.i32Add).set(wp[q]);
+  }
+  //     accumulators = 0
+  for (let r = 0; r < mr; r++) {
+    for (let q = 0; q < nr; q++) k.simd(SIMD.v128Const, ...new Array<number>(16).fill(0)).set(acc[r][q]);
+  }
+  //     j = 0; do { ... j += step * unroll } while (j < depth)
+  k.i32(0).set(j);
+  k.op(OP.loop, EMPTY_BLOCK);
+  if (type === "i16i8") k.get(j).i32(1).op(OP.i32Shl).set(jx);
+  else k.get(j).set(jx);
+  for (let u = 0; u < unroll; u++) {
+    const offset = u * step;
+    for (let r = 0; r < mr; r++) {
+      k.get(xp[r]).get(jx).op(OP.i32Add);
+      k.simd(SIMD.v128Load, ...k.mem(4, integer ? 2 * offset : offset));
+      k.set(xv[r]);
+    }
+    for (let q = 0; q < nr; q++) {
+      k.get(wp[q]).get(j).op(OP.i32Add);
+      if (integer) k.simd(SIMD.load8x8S, ...k.mem(3, offset));
+      else k.simd(SIMD.v128Load, ...k.mem(4, offset));
+      k.set(wv);
+      for (let r = 0; r < mr; r++) {
+        k.get(acc[r][q]).get(xv[r]).get(wv);
+        if (integer) k.simd(SIMD.i32x4DotI16x8S).simd(SIMD.i32x4Add);
+        else k.simd(SIMD.f32x4Mul).simd(SIMD.f32x4Add);
+        k.set(acc[r][q]);
+      }
+    }
+  }
+  k.get(j).i32(step * unroll).op(OP.i32Add).set(j);
+  k.get(j).get(P.depth).op(OP.i32LtU, OP.brIf, 0, OP.end);
+  //     ob = out + i * outStride + c * 4; out[i + r, c + q] = horizontal sum of acc[r][q]
+  k.get(P.out).get(i).get(P.outStride).op(OP.i32Mul, OP.i32Add).get(c).i32(4).op(OP.i32Mul, OP.i32Add).set(ob);
+  for (let r = 0; r < mr; r++) {
+    for (let q = 0; q < nr; q++) {
+      k.get(ob);
+      if (r > 0) k.get(P.outStride).i32(r).op(OP.i32Mul, OP.i32Add);
+      const extract = integer ? SIMD.i32x4ExtractLane : SIMD.f32x4ExtractLane;
+      const add = integer ? OP.i32Add : OP.f32Add;
+      k.get(acc[r][q]).simd(extract, 0);
+      for (let lane = 1; lane < 4; lane++) k.get(acc[r][q]).simd(extract, lane).op(add);
+      k.op(integer ? OP.i32Store : OP.f32Store, ...k.mem(2, q * 4));
+    }
+  }
+  //     c += NR } }
+  k.get(c).i32(nr).op(OP.i32Add).set(c).op(OP.br, 0, OP.end, OP.end);
+  //   i += MR } }
+  k.get(i).i32(mr).op(OP.i32Add).set(i).op(OP.br, 0, OP.end, OP.end);
+  k.op(OP.end);
+
+  const locals = vec([
+    [...uleb(nI32), I32],
+    [...uleb(nV128), V128],
+  ]);
+  const body = [...locals, ...k.bytes];
+  return [...uleb(body.length), ...body];
+}
+
+/**
+ * Assembles the kernels module (see the file comment): the same bytes every time, no dependencies.
+ *
+ * @example
+ * const mod = new WebAssembly.Module(buildKernelsWasm());
+ * WebAssembly.Module.exports(mod).map((e) => e.name); // ["gemm_i16i8_4x2", "gemm_i16i8_1x4", ...]
+ */
+export function buildKernelsWasm(): Uint8Array {
+  const funcType = [0x60, ...uleb(N_PARAMS), ...new Array<number>(N_PARAMS).fill(I32), ...uleb(0)];
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d], // "\0asm"
+    ...[0x01, 0x00, 0x00, 0x00], // version 1
+    ...section(1, vec([funcType])),
+    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
+    ...section(3, vec(KERNEL_SPECS.map(() => uleb(0)))),
+    ...section(7, vec(KERNEL_SPECS.map((s, index) => [...name(s.name), 0x00, ...uleb(index)]))),
+    ...section(10, vec(KERNEL_SPECS.map((s) => kernelBody(s.type, s.mr, s.nr)))),
+  ];
+  return Uint8Array.from(bytes);
+}
+
+/** The TypeScript source of `lib/wasm-kernels-binary.ts` for `bytes`. */
+export function kernelsBinarySource(bytes: Uint8Array): string {
+  const b64 = Buffer.from(bytes).toString("base64");
+  const lines = b64.match(/.{1,100}/g) ?? [];
+  return [
+    "// GENERATED by lib/wasm-kernels-gen.ts (`node dist/lib/wasm-kernels-gen.js --write`); do not edit.",
+    "// The WebAssembly SIMD kernels module, base64; test/int8-kernel.test.ts checks it matches the generator.",
+    `/** ${bytes.length} bytes of WebAssembly: the kernels of \`lib/wasm-kernels-gen.ts\`. */`,
+    "export const KERNELS_WASM_BASE64 =",
+    lines.map((l, idx) => `  "${l}"${idx === lines.length - 1 ? ";" : " +"}`).join("\n"),
+    "",
+  ].join("\n");
+}
+
+if (require.main === module) {
+  const bytes = buildKernelsWasm();
+  if (process.argv.includes("--write")) {
+    const target = path.resolve(__dirname, "..", "..", "lib", "wasm-kernels-binary.ts");
+    fs.writeFileSync(target, kernelsBinarySource(bytes));
+    console.log(`wrote ${target} (${bytes.length} bytes of WebAssembly)`);
+  } else {
+    process.stdout.write(kernelsBinarySource(bytes));
+  }
+}

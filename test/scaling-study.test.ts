@@ -1,0 +1,118 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { dequantizeRows, quantizeRows } from "../lib/quantize";
+import { activationParamsForRange } from "../lib/int8-kernel";
+import {
+  LAYER_KERNELS,
+  markCrossovers,
+  prepareLayer,
+  prepareSweep,
+  runScalingStudy,
+  scalingPlot,
+  seededUniform,
+  syntheticLayer,
+  type ScalingRow,
+} from "../lib/scaling-study";
+
+test("a small scaling study runs in well under a second and returns well-formed rows", () => {
+  const layers = [{ inFeatures: 64, outFeatures: 10 }, { inFeatures: 40, outFeatures: 23 }];
+  const batches = [1, 5];
+  const { rows, crossovers } = runScalingStudy({ layers, batches, minRepeat: 2, maxRepeat: 3, budgetMs: 2 });
+  assert.equal(rows.length, layers.length * batches.length * LAYER_KERNELS.length);
+  for (const r of rows) {
+    assert.match(r.layer, /^\d+x\d+$/);
+    assert.equal(r.layer, `${r.inFeatures}x${r.outFeatures}`);
+    assert.ok(LAYER_KERNELS.includes(r.kernel));
+    assert.equal(r.macs, r.batch * r.inFeatures * r.outFeatures);
+    assert.ok(r.medianMs > 0 && r.minMs <= r.medianMs && r.medianMs <= r.maxMs, JSON.stringify(r));
+    assert.ok(r.runs >= 2 && r.runs <= 3);
+    assert.ok(Number.isFinite(r.gmacPerSecond) && r.gmacPerSecond > 0);
+    assert.ok(Number.isFinite(r.speedupVsFp32) && r.speedupVsFp32 > 0);
+    if (r.kernel === "fp32") assert.equal(r.speedupVsFp32, 1);
+    assert.equal(typeof r.crossover, "boolean");
+  }
+  assert.deepEqual(crossovers.map((c) => c.kernel), ["dequant", "integer", "wasm", "wasm-fp32"]);
+  for (const c of crossovers) {
+    const marked = rows.filter((r) => r.kernel === c.kernel && r.crossover);
+    assert.equal(marked.length, c.atMacs === null ? 0 : 1);
+    if (c.atMacs !== null) assert.equal(marked[0].macs, c.atMacs);
+  }
+  // Only some kernels: fp32 always comes along (the speed-ups are against it).
+  const some = runScalingStudy({ layers: [layers[0]], batches: [2], kernels: ["wasm"], minRepeat: 1, maxRepeat: 1, budgetMs: 1 });
+  assert.deepEqual(some.rows.map((r) => r.kernel), ["fp32", "wasm"]);
+  assert.throws(() => runScalingStudy({ layers: [], batches: [1] }), /at least one layer/);
+  assert.throws(() => runScalingStudy({ layers, batches: [0] }), /positive integers, got 0/);
+  assert.throws(() => runScalingStudy({ layers: [{ inFeatures: 0, outFeatures: 3 }], batches: [1] }), /0x3/);
+});
+
+test("every kernel computes the same layer: fp32 ≈ dequant ≈ integer (= wasm, to the bit) ≈ wasm-fp32", () => {
+  for (const [inF, outF, batch] of [[64, 10, 7], [100, 33, 9], [16, 4, 1]] as const) {
+    const layer = prepareLayer({ inFeatures: inF, outFeatures: outF }, batch, { seed: 4 });
+    assert.equal(layer.macs, inF * outF * batch);
+    const out = (k: (typeof LAYER_KERNELS)[number]) => Float32Array.from(layer.run[k]());
+    const fp32 = out("fp32");
+    const dequant = out("dequant");
+    const integer = out("integer");
+    const wasm = out("wasm");
+    const wasmFp32 = out("wasm-fp32");
+    assert.deepEqual(wasm, integer);
+    // The integer path differs from fp32 by the weight and activation quantization: at most
+    // Σ_j (|Δx|·|w| + |x|·|Δw|) ≤ in · (0.5/255 · max|w| + 1 · max|Δw|).
+    const { W } = syntheticLayer({ inFeatures: inF, outFeatures: outF }, batch, 4);
+    const Wq = dequantizeRows(quantizeRows(W)).data;
+    let maxW = 0;
+    let maxDw = 0;
+    for (let i = 0; i < W.data.length; i++) {
+      maxW = Math.max(maxW, Math.abs(W.data[i]));
+      maxDw = Math.max(maxDw, Math.abs(W.data[i] - Wq[i]));
+    }
+    const bound = inF * ((0.5 / 255) * maxW + maxDw);
+    for (let i = 0; i < fp32.length; i++) {
+      assert.ok(Math.abs(wasmFp32[i] - fp32[i]) <= 1e-5, `wasm-fp32 ${i}`);
+      assert.ok(Math.abs(dequant[i] - fp32[i]) <= inF * maxDw, `dequant ${i}`);
+      assert.ok(Math.abs(integer[i] - fp32[i]) <= bound, `integer ${i}: ${integer[i]} vs ${fp32[i]} (bound ${bound})`);
+    }
+  }
+});
+
+test("prepareSweep shares a layer's weights across batch sizes; the synthetic data is reproducible", () => {
+  const cases = prepareSweep([{ inFeatures: 32, outFeatures: 8 }, { inFeatures: 8, outFeatures: 3 }], [1, 4], { kernels: ["fp32", "integer"] });
+  assert.deepEqual(cases.map((c) => `${c.shape.inFeatures}x${c.shape.outFeatures}b${c.batch}`), ["32x8b1", "32x8b4", "8x3b1", "8x3b4"]);
+  assert.equal(cases[1].run.integer().length, 4 * 8);
+  assert.throws(() => cases[0].run.wasm(), /kernel wasm was not prepared/);
+  const a = syntheticLayer({ inFeatures: 5, outFeatures: 2 }, 3, 9);
+  const b = syntheticLayer({ inFeatures: 5, outFeatures: 2 }, 3, 9);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a.W, syntheticLayer({ inFeatures: 5, outFeatures: 2 }, 3, 10).W);
+  assert.ok(a.X.data.every((v) => v >= 0 && v < 1));
+  const next = seededUniform(1);
+  const first = [next(), next()];
+  const again = seededUniform(1);
+  assert.deepEqual([again(), again()], first);
+  assert.deepEqual(activationParamsForRange(0, 1), { scale: 1 / 255, zeroPoint: 0 });
+});
+
+test("markCrossovers: the first size from which a kernel stays faster than FP32", () => {
+  const row = (kernel: ScalingRow["kernel"], macs: number, speedup: number): ScalingRow => ({
+    layer: "x", inFeatures: 1, outFeatures: 1, batch: macs, kernel, macs, medianMs: 1, minMs: 1, maxMs: 1, runs: 1,
+    gmacPerSecond: 1, speedupVsFp32: speedup, crossover: false,
+  });
+  const rows = [
+    row("wasm", 10, 1.2), row("wasm", 100, 0.9), row("wasm", 1000, 1.5), row("wasm", 10000, 3),
+    row("integer", 10, 0.5), row("integer", 100, 0.8),
+    row("dequant", 10, 2), row("dequant", 100, 2),
+  ];
+  const crossovers = markCrossovers(rows, ["wasm", "integer", "dequant"]);
+  assert.deepEqual(crossovers, [
+    { kernel: "wasm", layer: "x", batch: 1000, atMacs: 1000 },
+    { kernel: "integer", layer: null, batch: null, atMacs: null },
+    { kernel: "dequant", layer: "x", batch: 10, atMacs: 10 },
+  ]);
+  assert.deepEqual(rows.filter((r) => r.crossover).map((r) => `${r.kernel}@${r.macs}`), ["wasm@1000", "dequant@10"]);
+  const plot = scalingPlot(rows);
+  assert.deepEqual(plot.data.map((t) => t.name), ["dequant", "integer", "wasm", "FP32 (= 1)"]);
+  const wasm = plot.data[2];
+  assert.deepEqual(wasm.x, [10, 100, 1000, 10000]);
+  assert.deepEqual(wasm.marker?.size, [7, 7, 14, 7]);
+  assert.ok(wasm.text[2].includes("crossover"));
+});
