@@ -15,3 +15,4 @@ export * from "./random";
 export * from "./split";
 export * from "./train";
 export * from "./display";
+export * from "./compare-solvers";

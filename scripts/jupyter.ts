@@ -204,6 +204,7 @@ export function executeNotebook(inputPath: string, outDir = OUT_DIR, options: { 
       throw new Error(`jupyter nbconvert --execute --allow-errors ${inputPath} failed (exit ${again.status ?? again.signal}):\n${tail(again.stderr)}`);
     }
   }
+  numberExecutedCells(executedPath);
   const html = run("jupyter", ["nbconvert", "--to", "html", "--output-dir", outDir, "--output", `${name}.html`, executedPath], env);
   if (html.status !== 0 || !fs.existsSync(htmlPath)) {
     throw new Error(`jupyter nbconvert --to html ${executedPath} failed (exit ${html.status ?? html.signal}):\n${tail(html.stderr)}`);
@@ -213,6 +214,20 @@ export function executeNotebook(inputPath: string, outDir = OUT_DIR, options: { 
     failures.push({ index: -1, section: "(unknown)", firstLine: failedSource.split("\n")[0], error: tail(exec.stderr, 5) });
   }
   return { executedPath, htmlPath, seconds, failures };
+}
+
+/**
+ * Gives the executed code cells their execution counts, 1, 2, 3 … in order. tslab does not report them to
+ * nbclient, so a headless run would otherwise show every cell as `In [ ]`, as if nothing had run.
+ */
+export function numberExecutedCells(executedPath: string): void {
+  const nb = JSON.parse(fs.readFileSync(executedPath, "utf8")) as { cells: Array<{ cell_type: string; execution_count?: number | null }> };
+  let count = 0;
+  for (const cell of nb.cells) {
+    if (cell.cell_type === "code" && (cell.execution_count === null || cell.execution_count === undefined)) cell.execution_count = ++count;
+    else if (cell.cell_type === "code") count = cell.execution_count ?? count;
+  }
+  fs.writeFileSync(executedPath, JSON.stringify(nb, null, 1) + "\n");
 }
 
 function tail(text: string | null, lines = 30): string {

@@ -43,6 +43,8 @@ test("the notebook runs headless with no error and prints the original's figures
   const nb = readNotebook(result.executedPath);
   const outputs = nb.cells.flatMap((c) => c.outputs ?? []);
   assert.ok(!outputs.some((o) => o.output_type === "error"), "no error output");
+  const counts = nb.cells.filter((c) => c.cell_type === "code").map((c) => c.execution_count);
+  assert.deepEqual(counts, counts.map((_, i) => i + 1), "code cells numbered 1, 2, 3 … as run");
   const stdout = outputs.filter((o) => o.output_type === "stream" && o.name === "stdout").map((o) => text(o.text)).join("");
   const figure = (label: string): number => {
     const m = new RegExp(`^${label.replace(/[()×]/g, "\\$&")} ×?([0-9.]+)`, "m").exec(stdout);

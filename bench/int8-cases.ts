@@ -1,0 +1,88 @@
+/**
+ * Benchmark cases of the integer kernels, run by `bench/bench.ts` (registered in `bench/cases.ts`):
+ *
+ * - `predict.int8.integer`: the digits test set (450 × 64 → 10), scikit-learn's model quantized per row,
+ *   activations quantized losslessly beforehand (like `predict.fp32` gets the scaled pixels), TypeScript kernel;
+ * - `predict.int8.wasm`: the same with the WebAssembly SIMD kernel;
+ * - `quantize.activations.digits`: the activation quantization those two leave out (450 × 64 floats → uint8);
+ * - `layer.<in>x<out>.b<batch>.<kernel>` for the scaling sweep (`lib/scaling-study.ts`), kernels `fp32`,
+ *   `dequant`, `integer`, `wasm` and `wasm-fp32` (the SIMD float baseline). The integer kernels' figures
+ *   include quantizing the activations.
+ *
+ * Full sweep: layers 64x10, 256x256, 1024x1024, 4096x4096 × batches 1, 16, 256, 1024 (the TypeScript kernels
+ * take ~10 s a call at 4096x4096 b1024, so the full bench spends minutes there; those cases ask for 3 runs).
+ * Quick (`{ quick: true }`, or `--quick` on the command line when no option is given): 64x10 and 256x256 ×
+ * batches 1 and 32.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { loadDigits, scalePixels } from "../lib/data";
+import { matrix, takeRows } from "../lib/matrix";
+import type { LinearModel } from "../lib/model";
+import { quantizeModel } from "../lib/quantize";
+import { DIGITS_PIXEL_PARAMS, predictInt8Integer, prepareIntegerModel, quantizeActivations } from "../lib/int8-kernel";
+import { predictInt8Wasm, prepareWasmIntegerModel } from "../lib/wasm-kernels";
+import { LAYER_KERNELS, prepareSweep, type LayerShape } from "../lib/scaling-study";
+import type { BenchCase } from "./types";
+
+const GOLDEN = path.join(__dirname, "../../test/golden/sklearn-digits.json");
+
+/** The sweep of the full benchmark. */
+export const FULL_SWEEP: { readonly layers: readonly LayerShape[]; readonly batches: readonly number[] } = {
+  layers: [
+    { inFeatures: 64, outFeatures: 10 },
+    { inFeatures: 256, outFeatures: 256 },
+    { inFeatures: 1024, outFeatures: 1024 },
+    { inFeatures: 4096, outFeatures: 4096 },
+  ],
+  batches: [1, 16, 256, 1024],
+};
+
+/** The sweep of the quick benchmark (seconds). */
+export const QUICK_SWEEP: typeof FULL_SWEEP = {
+  layers: [
+    { inFeatures: 64, outFeatures: 10 },
+    { inFeatures: 256, outFeatures: 256 },
+  ],
+  batches: [1, 32],
+};
+
+/**
+ * The integer kernels' benchmark cases (see the file comment). Everything is prepared here, before any timing:
+ * weights, layouts, inputs and output buffers.
+ *
+ * @example
+ * for (const c of int8BenchCases({ quick: true })) console.log(c.name, timeIt(c.fn).medianMs);
+ */
+export function int8BenchCases(options: { quick?: boolean } = {}): BenchCase[] {
+  const quick = options.quick ?? process.argv.includes("--quick");
+  const cases: BenchCase[] = [];
+
+  const g = JSON.parse(fs.readFileSync(GOLDEN, "utf8")) as {
+    test_idx: number[]; coef_float32: number[][]; intercept_float32: number[]; classes: number[];
+  };
+  const model: LinearModel = {
+    coef: matrix(Float32Array.from(g.coef_float32.flat()), g.coef_float32.length, g.coef_float32[0].length),
+    intercept: Float32Array.from(g.intercept_float32),
+    classes: Int32Array.from(g.classes),
+  };
+  const Xte = takeRows(scalePixels(loadDigits().X), g.test_idx);
+  const intModel = prepareIntegerModel(quantizeModel(model));
+  const wasmModel = prepareWasmIntegerModel(intModel);
+  const Xq = quantizeActivations(Xte, DIGITS_PIXEL_PARAMS);
+  const labels = new Int32Array(Xte.rows);
+  const xq = new Uint8Array(Xq.data.length);
+  cases.push({ name: "predict.int8.integer", fn: () => predictInt8Integer(Xq, intModel, labels) });
+  cases.push({ name: "predict.int8.wasm", fn: () => predictInt8Wasm(Xq, wasmModel, labels) });
+  cases.push({ name: "quantize.activations.digits", fn: () => quantizeActivations(Xte, DIGITS_PIXEL_PARAMS, xq) });
+
+  const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
+  for (const layer of prepareSweep(sweep.layers, sweep.batches)) {
+    const { inFeatures, outFeatures } = layer.shape;
+    const runs = layer.macs >= 1e9 ? 3 : layer.macs >= 1e8 ? 10 : undefined;
+    for (const kernel of LAYER_KERNELS) {
+      cases.push({ name: `layer.${inFeatures}x${outFeatures}.b${layer.batch}.${kernel}`, fn: layer.run[kernel], runs });
+    }
+  }
+  return cases;
+}

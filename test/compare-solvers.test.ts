@@ -1,0 +1,23 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import { compareSolvers } from "../lib/compare-solvers";
+import { loadDigits, scalePixels } from "../lib/data";
+import { takeLabels, takeRows } from "../lib/matrix";
+import { golden } from "./paths";
+
+const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as { train_idx: number[]; test_idx: number[]; n_iter: number[] };
+const { X, y } = loadDigits();
+const Xs = scalePixels(X);
+
+test("compareSolvers: one row per solver with time, iterations, convergence and accuracy", () => {
+  const rows = compareSolvers(takeRows(Xs, g.train_idx), takeLabels(y, g.train_idx), takeRows(Xs, g.test_idx), takeLabels(y, g.test_idx), ["lbfgs"], { lbfgs: 2 });
+  assert.equal(rows.length, 1);
+  const [r] = rows;
+  assert.equal(r.solver, "lbfgs");
+  assert.equal(r.fits, 2);
+  assert.ok(r.train_ms > 0);
+  assert.equal(r.mean_iterations, g.n_iter.reduce((a, b) => a + b, 0) / 10); // 48.6, as scikit-learn's n_iter_
+  assert.equal(r.converged, "10/10");
+  assert.equal(r.test_accuracy, 0.96);
+});
