@@ -27,8 +27,7 @@ import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
 import { quantizeModel } from "../lib/quantize";
 import { summarize } from "../lib/timing";
 import { trainLogisticRegression } from "../lib/train";
-import { loadExtraCases } from "./cases";
-import type { BenchCase } from "./types";
+import { int8BenchCases } from "./int8-cases";
 
 /** One figure of the report. */
 export interface Figure {
@@ -257,13 +256,11 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
   add("train.lbfgs.js", sample(() => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), plan.jsRuns, 1));
   add("train.gd", sample(() => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), plan.gdRuns, options.quick ? 0 : 1));
 
-  const { cases: extra, skipped } = loadExtraCases();
-  for (const c of extra as BenchCase[]) {
+  for (const c of int8BenchCases({ quick: options.quick })) {
     log(`bench: ${c.name}`);
     const runs = options.quick ? Math.min(plan.extraRuns, c.runs ?? plan.extraRuns) : c.runs ?? plan.extraRuns;
     add(c.name, sample(c.fn, runs, options.quick ? 1 : 3));
   }
-  for (const s of skipped) log(`bench: skipped extra cases ${s}`);
 
   const figures: Record<string, Figure> = {};
   for (const [name, values] of Object.entries(samples)) figures[name] = figure(values);
@@ -302,7 +299,6 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
     node: process.version,
     kernels: trained.kernels,
     python: versions ?? { skipped: skipPython },
-    skipped,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   return { ...figures, ratios, parity, meta };

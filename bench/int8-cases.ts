@@ -11,7 +11,7 @@
  *
  * Full sweep: layers 64x10, 256x256, 1024x1024, 4096x4096 × batches 1, 16, 256, 1024 (the TypeScript kernels
  * take ~10 s a call at 4096x4096 b1024, so the full bench spends minutes there; those cases ask for 3 runs).
- * Quick (`{ quick: true }`, or `--quick` on the command line when no option is given): 64x10 and 256x256 ×
+ * Quick (`{ quick: true }`): 64x10 and 256x256 ×
  * batches 1 and 32.
  */
 import * as fs from "node:fs";
@@ -49,13 +49,14 @@ export const QUICK_SWEEP: typeof FULL_SWEEP = {
 
 /**
  * The integer kernels' benchmark cases (see the file comment). Everything is prepared here, before any timing:
- * weights, layouts, inputs and output buffers.
+ * weights, layouts, inputs and output buffers; and the small cases (below 10⁸ multiply-adds) are warmed up,
+ * ~100 ms each (~6 s in all for the full list, ~2 s for the quick one).
  *
  * @example
  * for (const c of int8BenchCases({ quick: true })) console.log(c.name, timeIt(c.fn).medianMs);
  */
 export function int8BenchCases(options: { quick?: boolean } = {}): BenchCase[] {
-  const quick = options.quick ?? process.argv.includes("--quick");
+  const quick = options.quick ?? false;
   const cases: BenchCase[] = [];
 
   const g = JSON.parse(fs.readFileSync(GOLDEN, "utf8")) as {
@@ -79,10 +80,26 @@ export function int8BenchCases(options: { quick?: boolean } = {}): BenchCase[] {
   const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
   for (const layer of prepareSweep(sweep.layers, sweep.batches)) {
     const { inFeatures, outFeatures } = layer.shape;
+    // Large cases: few runs (the TypeScript kernels take seconds a call), and the runner's warm-up suffices.
     const runs = layer.macs >= 1e9 ? 3 : layer.macs >= 1e8 ? 10 : undefined;
     for (const kernel of LAYER_KERNELS) {
       cases.push({ name: `layer.${inFeatures}x${outFeatures}.b${layer.batch}.${kernel}`, fn: layer.run[kernel], runs });
     }
   }
+  for (const c of cases) if (c.runs === undefined) prewarm(c.fn);
   return cases;
+}
+
+/**
+ * Calls `fn` for about 100 ms (at most 20000 calls): V8 optimises a kernel only once it is hot, and TurboFan
+ * takes tens of milliseconds to compile the bigger ones, during which a small case runs ~10× slower — longer
+ * than a runner's few warm-up calls. Without this the small cases would time the interpreter (64x10 b16 fp32:
+ * 0.2 ms cold, 0.005 ms warm).
+ */
+function prewarm(fn: () => unknown): void {
+  const start = process.hrtime.bigint();
+  for (let calls = 0; calls < 20_000; calls++) {
+    fn();
+    if (Number(process.hrtime.bigint() - start) / 1e6 > 100) break;
+  }
 }

@@ -92,3 +92,14 @@ function dot(x: Float32Array, xo: number, w: Float32Array, wo: number, d: number
   if (j < d) s0 += x[xo + j] * w[wo + j];
   return s0 + s1;
 }
+
+/**
+ * Runs {@link linearFp32} once on a tiny input that takes every path (4-sample blocks, leftover samples and
+ * rows), when the module loads, so that V8's optimised code covers them all (see `primeTypeFeedback` in
+ * `lib/int8-kernel.ts`).
+ */
+function primeTypeFeedback(): void {
+  // A dozen calls: V8 allocates a function's feedback vector lazily, after about 8 calls.
+  for (let t = 0; t < 12; t++) linearFp32(matrix(new Float32Array(15), 5, 3), matrix(new Float32Array(9), 3, 3), new Float32Array(3));
+}
+primeTypeFeedback();

@@ -12,8 +12,9 @@
  *
  * 5. one float rescale at the end, `score = sx·sw[c] · total + b[c]` (float bias), then argmax.
  *
- * The WebAssembly SIMD version of step 3 is `lib/wasm-kernels.ts`; this file is the reference both are tested
- * against.
+ * Activations are uint8 (asymmetric, like ONNX Runtime's `DynamicQuantizeLinear`); int8 activations are not
+ * supported. The WebAssembly SIMD version of step 3 is `lib/wasm-kernels.ts`; the TypeScript kernels here are the
+ * readable reference it is tested against (same int32 sums, same float epilogue, bit for bit).
  */
 import { matrix, type Matrix } from "./matrix";
 import type { QuantizedLinearModel } from "./model";
@@ -67,8 +68,9 @@ export function activationParamsForRange(min: number, max: number): ActivationPa
 
 /**
  * Quantizes float activations `[n, d]` to uint8: `xq = clamp(round(x / scale) + zeroPoint, 0, 255)`, rounding
- * half to even (ONNX `QuantizeLinear`). Division is float64; for the digits with {@link DIGITS_PIXEL_PARAMS}
- * every scaled pixel `p / 16` gives back exactly `p`.
+ * half to even, saturating (ONNX `QuantizeLinear`). Division is float64 (a multiplication by the inverse when
+ * the scale is a power of two: the same result); for the digits with {@link DIGITS_PIXEL_PARAMS} every scaled
+ * pixel `p / 16` gives back exactly `p`.
  *
  * @param X - activations `[n, d]`.
  * @param out - optional `[n · d]` buffer to write into (no allocation then).
@@ -98,7 +100,7 @@ export function quantizeActivations(
   for (let i = 0; i < n; i++) {
     let v = factor !== 0 ? x[i] * factor : x[i] / scale;
     if (!(v >= lo)) {
-      if (v !== v) throw new RangeError(`quantizeActivations: X.data[${i}] is ${x[i]}; expected finite activations`);
+      if (v !== v) throw new RangeError(`quantizeActivations: X.data[${i}] is NaN, which has no uint8 level (±Infinity saturate to 0 / 255)`);
       v = lo;
     } else if (v > hi) {
       v = hi;
@@ -206,10 +208,10 @@ export function integerScores(Xq: QuantizedActivations, model: IntegerModel, out
   const { rowSums, zeroPoints: zw, scales, intercept: b } = model;
   const sx = Xq.scale;
   const zx = Xq.zeroPoint;
-  // score(c) = (Σ xq·q - zw[c]·Σxq[i] - corr[c]) · sx·sw[c] + b[c], with the exact integer
+  // score = (Σ xq·q - zw[c]·Σxq[i] - corr[c]) · sx·sw[c] + b[c], with the exact integer
   // corr[c] = zx·Σq[c] - d·zx·zw[c]  (expanding Σ(xq - zx)(q - zw); float64 holds every term exactly).
   const score = (c: number, dot: number, sumX: number): number =>
-    (dot - zw[c] * sumX - (zx * rowSums[c] - d * zx * zw[c])) * (sx * scales[c]) + b[c];
+    rescale(dot, sumX, zw[c], zx * rowSums[c] - d * zx * zw[c], sx * scales[c], b[c]);
   const block = Math.max(2, Math.floor(BLOCK_BYTES / Math.max(1, d) / 2) * 2);
   const n4 = n - (n % 4);
   for (let c0 = 0; c0 < k; c0 += block) {
@@ -369,6 +371,11 @@ function dotUint8Int8(x: Uint8Array, xo: number, w: Int8Array, wo: number, d: nu
   return (a0 + a1 + a2 + a3) | 0;
 }
 
+/** One score from its int32 sums: `(dot - zw·sumX - corr) · multiplier + bias` (float64). */
+function rescale(dot: number, sumX: number, zw: number, corr: number, multiplier: number, bias: number): number {
+  return (dot - zw * sumX - corr) * multiplier + bias;
+}
+
 function sumUint8(x: Uint8Array, xo: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) s = (s + x[xo + j]) | 0;
@@ -405,3 +412,29 @@ export function checkActivationParams(params: ActivationParams, caller: string):
 export function roundHalfEvenFast(v: number): number {
   return Math.abs(v) < 2251799813685248 ? v + ROUND_MAGIC - ROUND_MAGIC : v;
 }
+
+/**
+ * Runs the kernels once on a tiny input that takes every path (blocks of 4 samples × 2 rows, leftover samples,
+ * leftover rows), when the module loads. V8 optimises a function with the type feedback of the calls it has
+ * seen; a path no call has taken yet (the 4-sample blocks, when the first calls are batches of 1) deoptimises
+ * the function when it is first taken, and small calls then run ~10× slower for a hundred calls or more.
+ */
+function primeTypeFeedback(): void {
+  const qCoef = matrix(Int8Array.from({ length: 9 }, (_, i) => i - 4), 3, 3);
+  const model = prepareIntegerModel({
+    qCoef,
+    scales: new Float32Array(3).fill(1),
+    zeroPoints: new Int32Array(3),
+    intercept: new Float32Array(3),
+    classes: Int32Array.of(0, 1, 2),
+  });
+  const X = matrix(Float32Array.from({ length: 15 }, (_, i) => i / 16), 5, 3);
+  const Xq = quantizeActivations(X, DIGITS_PIXEL_PARAMS);
+  // A dozen calls: V8 allocates a function's feedback vector lazily, after about 8 calls.
+  for (let t = 0; t < 12; t++) {
+    integerScores(Xq, model);
+    predictInt8Integer(Xq, model);
+    quantizeActivations(X, { scale: 0.1, zeroPoint: 0 });
+  }
+}
+primeTypeFeedback();

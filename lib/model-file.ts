@@ -258,6 +258,30 @@ export function loadModel(filePath: string): LoadedModel {
 }
 
 /**
+ * {@link loadModel} for a file that must hold a quantized model (any scheme and bits); a float model is an error.
+ *
+ * @example
+ * const qm = loadQuantizedModel("out/digits-int8.q8m"); // SchemeQuantizedModel: qCoef [10, 64], scheme "per-row"
+ */
+export function loadQuantizedModel(filePath: string): SchemeQuantizedModel {
+  const loaded = loadModel(filePath);
+  if (loaded.kind !== "quantized") throw new ModelFileError(filePath, "holds a float model, expected a quantized one");
+  return loaded.model;
+}
+
+/**
+ * {@link loadModel} for a file that must hold a float model; a quantized model is an error.
+ *
+ * @example
+ * const m = loadFloatModel("out/digits-fp32.q8m"); // LinearModel: coef [10, 64]
+ */
+export function loadFloatModel(filePath: string): LinearModel {
+  const loaded = loadModel(filePath);
+  if (loaded.kind !== "float") throw new ModelFileError(filePath, `holds a quantized model (${loaded.model.scheme}, ${loaded.model.bits} bits), expected a float one`);
+  return loaded.model;
+}
+
+/**
  * Decodes the bytes of a model file (see {@link loadModel}); `source` names it in errors.
  *
  * @example

@@ -203,8 +203,13 @@ export interface ScalingStudyOptions {
   readonly batches: readonly number[];
   /** Kernels to time. Default: all ({@link LAYER_KERNELS}); `fp32` is always timed (speed-ups are against it). */
   readonly kernels?: readonly LayerKernel[];
-  /** Untimed calls before timing each case (at least; warm-up also lasts a quarter of `budgetMs`). Default 1. */
+  /** Untimed calls before timing each case, at least. Default 1. */
   readonly warmup?: number;
+  /**
+   * Cases under 50 ms a call are also warmed up for this long (or a quarter of `budgetMs`, if longer), with at
+   * least 8 calls: the time V8 needs to optimise the kernels. Default 60 ms.
+   */
+  readonly warmupMs?: number;
   /** Timed calls per case: as many as fit in `budgetMs`, between `minRepeat` and `maxRepeat`. Defaults 3, 25, 200 ms. */
   readonly minRepeat?: number;
   readonly maxRepeat?: number;
@@ -232,19 +237,26 @@ export interface ScalingRow {
   readonly gmacPerSecond: number;
   /** fp32's median / this median: above 1, this kernel is faster than FP32. */
   readonly speedupVsFp32: number;
-  /** True on the row where this kernel starts to pay (see {@link Crossover}). */
+  /** `speedupVsFp32 > 1`. */
+  readonly fasterThanFp32: boolean;
+  /**
+   * True where the kernel's curve crosses FP32's along the batch axis: `fasterThanFp32` differs from the
+   * previous (smaller) batch of the same layer and kernel (see {@link Crossover}).
+   */
   readonly crossover: boolean;
 }
 
 /**
- * Where a kernel starts to pay: the smallest case (by multiply-adds) from which it is faster than `fp32` at that
- * size and every larger one of the sweep. `atMacs` is null when that never happens (not even at the largest).
+ * A crossover: for one kernel and layer, the batch size from which the kernel becomes faster (or slower) than
+ * FP32, compared with the previous batch size of the sweep. A kernel faster (or slower) at every batch of a
+ * layer has no crossover there; {@link ScalingRow.fasterThanFp32} says which.
  */
 export interface Crossover {
   readonly kernel: LayerKernel;
-  readonly layer: string | null;
-  readonly batch: number | null;
-  readonly atMacs: number | null;
+  readonly layer: string;
+  /** The first batch size of the new side. */
+  readonly batch: number;
+  readonly becomes: "faster" | "slower";
 }
 
 /** What {@link runScalingStudy} returns: the table rows (ready for a DataFrame) and the crossovers. */
@@ -254,19 +266,21 @@ export interface ScalingStudy {
 }
 
 /**
- * Times every kernel on every (layer, batch) of the sweep with `timeIt` (medians) and marks where each kernel
- * starts to beat FP32. Pass small sizes for the notebook (seconds) and the full sweep for the benchmark.
+ * Times every kernel on every (layer, batch) of the sweep with `timeIt` (medians) and marks where each kernel's
+ * curve crosses FP32's along the batch axis. Pass small sizes for the notebook (seconds) and the full sweep for
+ * the benchmark.
  *
  * @example
  * const { rows, crossovers } = runScalingStudy({
  *   layers: [{ inFeatures: 64, outFeatures: 10 }, { inFeatures: 512, outFeatures: 512 }],
  *   batches: [1, 64],
  * });
- * new dfd.DataFrame(rows); // layer, batch, kernel, medianMs, speedupVsFp32, crossover, …
+ * new dfd.DataFrame(rows); // layer, batch, kernel, medianMs, speedupVsFp32, fasterThanFp32, crossover, …
  */
 export function runScalingStudy(options: ScalingStudyOptions): ScalingStudy {
   const kernels = LAYER_KERNELS.filter((k) => k === "fp32" || (options.kernels ?? LAYER_KERNELS).includes(k));
   const warmup = options.warmup ?? 1;
+  const warmupMs = options.warmupMs ?? 60;
   const minRepeat = options.minRepeat ?? 3;
   const maxRepeat = options.maxRepeat ?? 25;
   const budgetMs = options.budgetMs ?? 200;
@@ -284,18 +298,24 @@ export function runScalingStudy(options: ScalingStudyOptions): ScalingStudy {
       const layer = prepareBatch(weights, shape, batch, kernels, options.seed ?? 1);
       const timings = kernels.map((kernel) => {
         const fn = layer.run[kernel];
-        // Warm up (JIT, WebAssembly tier-up, caches) for `warmup` calls and at least a quarter of the budget;
-        // the average warm-up call sizes the number of timed calls to the budget.
-        const t0 = process.hrtime.bigint();
+        // Warm up: V8 optimises a kernel only once it is hot, and compiling a big kernel takes TurboFan tens of
+        // milliseconds (on a background thread), during which small calls run ~10× slower. So: `warmup` calls,
+        // then calls for at least `warmupMs` (and a quarter of the budget), and at least 8 calls for cases under
+        // 50 ms (longer calls get their loops optimised within the call). The last warm call sizes the number of
+        // timed calls.
         let calls = 0;
         let elapsedMs = 0;
-        do {
+        let lastMs = 0;
+        const warmFor = Math.max(warmupMs, budgetMs / 4);
+        while (calls < warmup || (elapsedMs < warmFor && lastMs < 50) || (calls < 8 && lastMs < 50)) {
+          const t0 = process.hrtime.bigint();
           fn();
+          lastMs = Number(process.hrtime.bigint() - t0) / 1e6;
+          elapsedMs += lastMs;
           calls++;
-          elapsedMs = Number(process.hrtime.bigint() - t0) / 1e6;
-        } while (calls < warmup || (elapsedMs < budgetMs / 4 && calls < 10_000));
-        const oneMs = elapsedMs / calls;
-        const repeat = Math.max(minRepeat, Math.min(maxRepeat, Math.floor(budgetMs / Math.max(oneMs, 1e-4))));
+          if (calls >= 100_000) break;
+        }
+        const repeat = Math.max(minRepeat, Math.min(maxRepeat, Math.floor(budgetMs / Math.max(lastMs, 1e-4))));
         return { kernel, timing: timeIt(fn, { warmup: 0, repeat }) };
       });
       const fp32Ms = timings[0].timing.medianMs;
@@ -313,34 +333,37 @@ export function runScalingStudy(options: ScalingStudyOptions): ScalingStudy {
           runs: timing.runs,
           gmacPerSecond: layer.macs / (timing.medianMs * 1e6),
           speedupVsFp32: fp32Ms / timing.medianMs,
+          fasterThanFp32: fp32Ms / timing.medianMs > 1,
           crossover: false,
         });
       }
     }
   }
-  const crossovers = markCrossovers(rows, kernels.filter((k) => k !== "fp32"));
+  const crossovers = markCrossovers(rows);
   return { rows, crossovers };
 }
 
 /**
- * For each kernel, the first row (by multiply-adds, ties by batch) from which `speedupVsFp32 > 1` holds for
- * that and every larger row; sets `crossover` on it (the rows are replaced, not mutated).
+ * Marks the crossovers (see {@link Crossover}) in `rows` (rows are replaced by copies with `crossover: true`,
+ * not mutated) and lists them, by kernel, layer and batch.
  */
-export function markCrossovers(rows: ScalingRow[], kernels: readonly LayerKernel[]): Crossover[] {
+export function markCrossovers(rows: ScalingRow[]): Crossover[] {
   const crossovers: Crossover[] = [];
-  for (const kernel of kernels) {
-    const mine = rows
-      .map((row, index) => ({ row, index }))
-      .filter(({ row }) => row.kernel === kernel)
-      .sort((a, b) => a.row.macs - b.row.macs || a.row.batch - b.row.batch);
-    let first = mine.length;
-    for (let i = mine.length - 1; i >= 0 && mine[i].row.speedupVsFp32 > 1; i--) first = i;
-    if (first < mine.length) {
-      const { row, index } = mine[first];
-      rows[index] = { ...row, crossover: true };
-      crossovers.push({ kernel, layer: row.layer, batch: row.batch, atMacs: row.macs });
-    } else {
-      crossovers.push({ kernel, layer: null, batch: null, atMacs: null });
+  const groups = new Map<string, number[]>();
+  rows.forEach((row, index) => {
+    if (row.kernel === "fp32") return;
+    const key = `${row.kernel} ${row.layer}`;
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  for (const indices of groups.values()) {
+    indices.sort((a, b) => rows[a].batch - rows[b].batch);
+    for (let t = 1; t < indices.length; t++) {
+      const before = rows[indices[t - 1]];
+      const row = rows[indices[t]];
+      if (row.fasterThanFp32 !== before.fasterThanFp32) {
+        rows[indices[t]] = { ...row, crossover: true };
+        crossovers.push({ kernel: row.kernel, layer: row.layer, batch: row.batch, becomes: row.fasterThanFp32 ? "faster" : "slower" });
+      }
     }
   }
   return crossovers;
@@ -361,14 +384,15 @@ export type ScalingTrace = {
 };
 
 /**
- * Speed-up over FP32 against the work per call (multiply-adds, log scale), one line per kernel, the
- * crossover points drawn larger, and the "as fast as FP32" line at 1. Plain plotly.js `{ data, layout }`.
+ * Speed-up over FP32 against the work per call (multiply-adds, log scale), one line per kernel (each point
+ * labelled with its layer and batch), the crossover points drawn larger, and FP32 itself as the line at 1.
+ * Plain plotly.js `{ data, layout }`.
  *
  * @example
  * displayPlot(scalingPlot(study.rows));
  */
 export function scalingPlot(rows: readonly ScalingRow[]): { data: ScalingTrace[]; layout: Record<string, unknown> } {
-  const kernels = LAYER_KERNELS.filter((k) => rows.some((r) => r.kernel === k));
+  const kernels = LAYER_KERNELS.filter((k) => k !== "fp32" && rows.some((r) => r.kernel === k));
   const data: ScalingTrace[] = kernels.map((kernel) => {
     const mine = rows.filter((r) => r.kernel === kernel).sort((a, b) => a.macs - b.macs || a.batch - b.batch);
     return {
@@ -377,7 +401,7 @@ export function scalingPlot(rows: readonly ScalingRow[]): { data: ScalingTrace[]
       name: kernel,
       x: mine.map((r) => r.macs),
       y: mine.map((r) => r.speedupVsFp32),
-      text: mine.map((r) => `${r.layer} b${r.batch}${r.crossover ? " (crossover)" : ""}`),
+      text: mine.map((r) => `${r.layer} b${r.batch}${r.crossover ? ` (crossover: ${r.fasterThanFp32 ? "faster" : "slower"} from here)` : ""}`),
       hovertemplate: "%{text}<br>%{y:.2f}× FP32<extra>" + kernel + "</extra>",
       marker: { size: mine.map((r) => (r.crossover ? 14 : 7)) },
     };

@@ -7,12 +7,16 @@
  * - {@link prepareWasmFp32Layer} / {@link wasmFp32Scores}: a float32 SIMD layer (`f32x4`), the fair float
  *   baseline for the SIMD integer kernel.
  *
- * Each prepared model owns a WebAssembly memory holding its weights, padded once (rows to a multiple of 16
- * bytes / 8 floats, zeros past the real columns; row count to a multiple of 4, zero rows), and scratch for the
- * inputs and raw outputs, grown to the largest batch seen. A call copies the batch in, runs the kernels over
- * blocks of weight rows (about 512 KB each, so a block stays in L2 while the samples stream by), and does the
- * zero-point corrections, rescale, bias and argmax in TypeScript, O(n·k). Nothing is allocated per call
- * beyond the output (pass `out` to avoid that too), except when a batch is larger than any before.
+ * Each prepared model owns a WebAssembly memory holding its weights, laid out once: rows padded to a multiple of
+ * 16 bytes / 8 floats (zeros past the real columns, which add nothing to a dot product), the row count padded to
+ * a multiple of 4 (zero rows), and, for the integer model, one extra row of ones, whose "score" is each sample's
+ * `Σ xq` — the sum the weight zero-points multiply — so the kernel computes it too. The memory also holds
+ * scratch for the inputs and the raw int32/float32 outputs, grown to the largest batch seen.
+ *
+ * A call copies the batch in (the uint8 activations widened to int16 on the way, one native `Int16Array.set`),
+ * runs the kernels over blocks of weight rows (about 512 KB each, so a block stays in L2 while the samples stream
+ * by), and does the zero-point corrections, rescale, bias and argmax in TypeScript, O(n·k). Nothing is allocated
+ * per call beyond the output (pass `out` to avoid that too), except when a batch is larger than any before.
  */
 import { matrix, type Matrix } from "./matrix";
 import { checkActivationParams, type IntegerModel, type QuantizedActivations } from "./int8-kernel";

@@ -5,11 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { formatTable, REPORT_SECTIONS } from "../bench/bench";
-import { loadExtraCases } from "../bench/cases";
 
 const BENCH = path.join(__dirname, "..", "bench", "bench.js");
 
@@ -43,7 +40,6 @@ test("bench --json --quick prints one well-formed JSON report", () => {
 
   const meta = report.meta as Record<string, unknown>;
   assert.equal(meta.quick, true);
-  assert.ok(Array.isArray(meta.skipped));
   const python = meta.python as Record<string, unknown>;
   const ratios = report.ratios as Record<string, unknown>;
   assert.deepEqual(Object.keys(ratios).sort(), [
@@ -68,23 +64,4 @@ test("bench --json --quick prints one well-formed JSON report", () => {
   const table = formatTable(report);
   assert.match(table, /^figure\s+median ms/);
   assert.match(table, /train\.lbfgs\/sklearn\.fit/);
-});
-
-test("extra cases: registered modules are loaded and run; missing ones are skipped, not fatal", () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-cases-"));
-  const file = path.join(dir, "extra.js");
-  fs.writeFileSync(file, "exports.someCases = () => [{ name: 'extra.sum', fn: () => 1 + 1, runs: 3 }];\n");
-  try {
-    const { cases, skipped } = loadExtraCases([
-      { module: path.join(dir, "extra"), exportName: "someCases" },
-      { module: path.join(dir, "not-written-yet"), exportName: "whatever" },
-    ]);
-    assert.deepEqual(cases.map((c) => c.name), ["extra.sum"]);
-    assert.equal(cases[0].fn(), 2);
-    assert.equal(skipped.length, 1);
-    assert.match(skipped[0], /not-written-yet: not found/);
-    assert.throws(() => loadExtraCases([{ module: path.join(dir, "extra"), exportName: "nope" }]), /does not export a function nope/);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
 });

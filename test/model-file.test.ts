@@ -13,7 +13,9 @@ import {
   crc32,
   decodeModelFile,
   encodeModelFile,
+  loadFloatModel,
   loadModel,
+  loadQuantizedModel,
   saveModel,
   type LoadedModel,
 } from "../lib/model-file";
@@ -211,6 +213,15 @@ for (const [name, bytes, message] of malformed) {
     );
   });
 }
+
+test("loadQuantizedModel / loadFloatModel: the model, or an error when the file holds the other kind", () => {
+  saveModel(file("k-float.q8m"), digitsModel);
+  saveModel(file("k-int4.q8m"), quantizeWithScheme(digitsModel, "symmetric", 4));
+  assert.deepEqual(loadFloatModel(file("k-float.q8m")), digitsModel);
+  assert.equal(loadQuantizedModel(file("k-int4.q8m")).bits, 4);
+  assert.throws(() => loadQuantizedModel(file("k-float.q8m")), /k-float.q8m: holds a float model, expected a quantized one/);
+  assert.throws(() => loadFloatModel(file("k-int4.q8m")), /k-int4.q8m: holds a quantized model \(symmetric, 4 bits\), expected a float one/);
+});
 
 test("a missing file: the error says so and names it", () => {
   assert.throws(() => loadModel(file("nope.q8m")), { name: "ModelFileError", message: `${file("nope.q8m")}: cannot read: no such file` });

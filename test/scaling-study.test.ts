@@ -17,7 +17,7 @@ import {
 test("a small scaling study runs in well under a second and returns well-formed rows", () => {
   const layers = [{ inFeatures: 64, outFeatures: 10 }, { inFeatures: 40, outFeatures: 23 }];
   const batches = [1, 5];
-  const { rows, crossovers } = runScalingStudy({ layers, batches, minRepeat: 2, maxRepeat: 3, budgetMs: 2 });
+  const { rows, crossovers } = runScalingStudy({ layers, batches, minRepeat: 2, maxRepeat: 3, budgetMs: 2, warmupMs: 1 });
   assert.equal(rows.length, layers.length * batches.length * LAYER_KERNELS.length);
   for (const r of rows) {
     assert.match(r.layer, /^\d+x\d+$/);
@@ -31,14 +31,18 @@ test("a small scaling study runs in well under a second and returns well-formed 
     if (r.kernel === "fp32") assert.equal(r.speedupVsFp32, 1);
     assert.equal(typeof r.crossover, "boolean");
   }
-  assert.deepEqual(crossovers.map((c) => c.kernel), ["dequant", "integer", "wasm", "wasm-fp32"]);
+  // Each crossover is one marked row, where the kernel changes side between batch 1 and batch 5.
+  assert.equal(rows.filter((r) => r.crossover).length, crossovers.length);
   for (const c of crossovers) {
-    const marked = rows.filter((r) => r.kernel === c.kernel && r.crossover);
-    assert.equal(marked.length, c.atMacs === null ? 0 : 1);
-    if (c.atMacs !== null) assert.equal(marked[0].macs, c.atMacs);
+    const at = rows.find((r) => r.kernel === c.kernel && r.layer === c.layer && r.batch === c.batch);
+    const before = rows.find((r) => r.kernel === c.kernel && r.layer === c.layer && r.batch === 1);
+    assert.ok(at?.crossover && c.batch === 5);
+    assert.equal(at.fasterThanFp32, c.becomes === "faster");
+    assert.equal(before?.fasterThanFp32, c.becomes !== "faster");
   }
+  for (const r of rows) assert.equal(r.fasterThanFp32, r.speedupVsFp32 > 1);
   // Only some kernels: fp32 always comes along (the speed-ups are against it).
-  const some = runScalingStudy({ layers: [layers[0]], batches: [2], kernels: ["wasm"], minRepeat: 1, maxRepeat: 1, budgetMs: 1 });
+  const some = runScalingStudy({ layers: [layers[0]], batches: [2], kernels: ["wasm"], minRepeat: 1, maxRepeat: 1, budgetMs: 1, warmupMs: 1 });
   assert.deepEqual(some.rows.map((r) => r.kernel), ["fp32", "wasm"]);
   assert.throws(() => runScalingStudy({ layers: [], batches: [1] }), /at least one layer/);
   assert.throws(() => runScalingStudy({ layers, batches: [0] }), /positive integers, got 0/);
@@ -92,27 +96,29 @@ test("prepareSweep shares a layer's weights across batch sizes; the synthetic da
   assert.deepEqual(activationParamsForRange(0, 1), { scale: 1 / 255, zeroPoint: 0 });
 });
 
-test("markCrossovers: the first size from which a kernel stays faster than FP32", () => {
-  const row = (kernel: ScalingRow["kernel"], macs: number, speedup: number): ScalingRow => ({
-    layer: "x", inFeatures: 1, outFeatures: 1, batch: macs, kernel, macs, medianMs: 1, minMs: 1, maxMs: 1, runs: 1,
-    gmacPerSecond: 1, speedupVsFp32: speedup, crossover: false,
+test("markCrossovers: where a kernel's curve crosses FP32's along the batch axis, per layer", () => {
+  const row = (kernel: ScalingRow["kernel"], layer: string, batch: number, speedup: number): ScalingRow => ({
+    layer, inFeatures: 1, outFeatures: 1, batch, kernel, macs: batch * (layer === "a" ? 1 : 100), medianMs: 1, minMs: 1,
+    maxMs: 1, runs: 1, gmacPerSecond: 1, speedupVsFp32: speedup, fasterThanFp32: speedup > 1, crossover: false,
   });
   const rows = [
-    row("wasm", 10, 1.2), row("wasm", 100, 0.9), row("wasm", 1000, 1.5), row("wasm", 10000, 3),
-    row("integer", 10, 0.5), row("integer", 100, 0.8),
-    row("dequant", 10, 2), row("dequant", 100, 2),
+    row("fp32", "a", 1, 1), row("fp32", "a", 16, 1),
+    row("wasm", "a", 16, 1.2), row("wasm", "a", 1, 0.9), row("wasm", "a", 256, 1.5),
+    row("wasm", "b", 1, 3), row("wasm", "b", 16, 3),
+    row("integer", "b", 1, 1.1), row("integer", "b", 16, 0.8), row("integer", "b", 256, 0.9), row("integer", "b", 1024, 1.01),
   ];
-  const crossovers = markCrossovers(rows, ["wasm", "integer", "dequant"]);
+  const crossovers = markCrossovers(rows);
   assert.deepEqual(crossovers, [
-    { kernel: "wasm", layer: "x", batch: 1000, atMacs: 1000 },
-    { kernel: "integer", layer: null, batch: null, atMacs: null },
-    { kernel: "dequant", layer: "x", batch: 10, atMacs: 10 },
+    { kernel: "wasm", layer: "a", batch: 16, becomes: "faster" },
+    { kernel: "integer", layer: "b", batch: 16, becomes: "slower" },
+    { kernel: "integer", layer: "b", batch: 1024, becomes: "faster" },
   ]);
-  assert.deepEqual(rows.filter((r) => r.crossover).map((r) => `${r.kernel}@${r.macs}`), ["wasm@1000", "dequant@10"]);
+  assert.deepEqual(rows.filter((r) => r.crossover).map((r) => `${r.kernel}/${r.layer}/b${r.batch}`), ["wasm/a/b16", "integer/b/b16", "integer/b/b1024"]);
   const plot = scalingPlot(rows);
-  assert.deepEqual(plot.data.map((t) => t.name), ["dequant", "integer", "wasm", "FP32 (= 1)"]);
-  const wasm = plot.data[2];
-  assert.deepEqual(wasm.x, [10, 100, 1000, 10000]);
-  assert.deepEqual(wasm.marker?.size, [7, 7, 14, 7]);
-  assert.ok(wasm.text[2].includes("crossover"));
+  assert.deepEqual(plot.data.map((t) => t.name), ["integer", "wasm", "FP32 (= 1)"]);
+  const wasm = plot.data[1];
+  assert.deepEqual(wasm.x, [1, 16, 100, 256, 1600]); // by multiply-adds
+  assert.deepEqual(wasm.marker?.size, [7, 14, 7, 7, 7]);
+  assert.ok(wasm.text[1].includes("crossover: faster from here"));
+  for (const t of plot.data) assert.equal(t.x.length, t.y.length);
 });
