@@ -21,3 +21,8 @@ test("compareSolvers: one row per solver with time, iterations, convergence and 
   assert.equal(r.converged, "10/10");
   assert.equal(r.test_accuracy, 0.96);
 });
+
+test("compareSolvers refuses a repeat count that is not a positive integer", () => {
+  const tiny = takeRows(Xs, g.train_idx.slice(0, 40));
+  assert.throws(() => compareSolvers(tiny, takeLabels(y, g.train_idx.slice(0, 40)), tiny, takeLabels(y, g.train_idx.slice(0, 40)), ["lbfgs"], { lbfgs: 0 }), /repeat\.lbfgs must be a positive integer, got 0/);
+});

@@ -98,3 +98,25 @@ test("every code cell stays short: the mechanics live in lib/", () => {
     if (c.cell_type === "code") assert.ok(text(c.source).split("\n").length <= 20, `cell ${i} has more than 20 lines`);
   }
 });
+
+test("the sections beyond the original run with their tables, charts and checks", () => {
+  const nb = readNotebook(executedNotebook().executedPath);
+  // Outputs of every code cell from a section's heading up to the next heading.
+  const sectionOutputs = (n: number): NonNullable<Notebook["cells"][number]["outputs"]> => {
+    const start = nb.cells.findIndex((c) => c.cell_type === "markdown" && text(c.source).startsWith(`## ${n}.`));
+    assert.ok(start >= 0, `section ${n} exists`);
+    const out: NonNullable<Notebook["cells"][number]["outputs"]> = [];
+    for (let i = start + 1; i < nb.cells.length && !text(nb.cells[i].source).startsWith("## "); i++) out.push(...(nb.cells[i].outputs ?? []));
+    return out;
+  };
+  const mimes = (n: number, mime: string): number => sectionOutputs(n).filter((o) => o.output_type === "display_data" && o.data?.[mime] !== undefined).length;
+  const stdout = (n: number): string => sectionOutputs(n).filter((o) => o.name === "stdout").map((o) => text(o.text)).join("");
+  assert.equal(mimes(11, "text/html"), 1, "section 11: the solver table");
+  assert.match(stdout(12), /same 450 labels as predictInt8 \(dequantize on the fly\): true/);
+  assert.match(stdout(12), /INT8 \(integer\) acc: 0\.96/);
+  assert.equal(mimes(12, "text/html"), 1, "section 12: the kernel timing table");
+  assert.equal(mimes(13, "application/vnd.plotly.v1+json"), 1, "section 13: accuracy against size");
+  assert.match(stdout(14), /identical weights, scales, zero-points: true/);
+  assert.match(stdout(14), /truncated\.q8m: truncated/);
+  assert.equal(mimes(15, "application/vnd.plotly.v1+json"), 1, "section 15: the scaling chart");
+});
