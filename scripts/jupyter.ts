@@ -56,13 +56,21 @@ export function ensureJupyter(options: { install?: boolean } = {}): void {
   throw new SetupError(INSTALL_HINT);
 }
 
-/** The kernel.json that starts the project's own tslab (never a global one). */
+/**
+ * The kernel.json that starts the project's own tslab (never a global one), through `dist/scripts/tslab-kernel.js`,
+ * which fixes a start-up race in tslab 1.0.22 (see that file). Node is named by its absolute path, so the kernel
+ * starts even where Jupyter's PATH has no node (a JupyterHub spawner, say).
+ */
 export function kernelSpec(root = PROJECT_ROOT): { argv: string[]; display_name: string; language: string } {
-  const tslab = path.join(root, "node_modules", ".bin", "tslab");
+  const tslab = path.join(root, "node_modules", "tslab", "dist", "main.js");
   if (!fs.existsSync(tslab)) {
-    throw new SetupError(`tslab is not installed at ${tslab}: run \`npm ci\` in ${root} first.`);
+    throw new SetupError(`tslab is not installed at ${path.dirname(path.dirname(tslab))}: run \`npm ci\` in ${root} first.`);
   }
-  return { argv: [tslab, "kernel", "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" };
+  const launcher = path.join(root, "dist", "scripts", "tslab-kernel.js");
+  if (!fs.existsSync(launcher)) {
+    throw new SetupError(`${launcher} is missing: run \`npm run build\` in ${root} first.`);
+  }
+  return { argv: [process.execPath, launcher, "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" };
 }
 
 /**

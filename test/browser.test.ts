@@ -457,9 +457,9 @@ test("Jupyter Notebook, live: run all cells; chart and table render in the page,
       (window as unknown as { Jupyter: { notebook: { execute_all_cells(): void } } }).Jupyter.notebook.execute_all_cells();
     });
     try {
-      await page.waitForFunction(() => document.querySelectorAll(".cell.running").length === 0, undefined, { timeout: 300_000, polling: 500 });
+      await page.waitForFunction(() => document.querySelectorAll(".cell.running").length === 0, undefined, { timeout: 180_000, polling: 500 });
     } catch (e) {
-      throw new Error(`the cells did not finish within 5 minutes\nserver log:\n${server.log()}\n${String(e)}`);
+      throw new Error(`the cells did not finish within 3 minutes\nserver log:\n${server.log()}\n${String(e)}`);
     }
     const failed = await page.evaluate(() =>
       Array.from(document.querySelectorAll(".output_error, .output_stderr"), (e) => (e.textContent ?? "").trim()).filter((s) => s !== ""),

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { executedNotebook, NOTEBOOK, readNotebook, text, type Notebook } from "./executed-notebook";
 import { ROOT } from "./paths";
 
-const original = readNotebook(path.join(ROOT, "..", "shared", "reference", "original.ipynb"));
+const original = readNotebook(path.join(ROOT, "test", "reference", "original.ipynb"));
 const headings = (nb: Notebook): string[] =>
   nb.cells.filter((c) => c.cell_type === "markdown").map((c) => text(c.source).split("\n").find((l) => l.startsWith("#")) ?? "");
 
