@@ -7,6 +7,7 @@ import type { Matrix as MlMatrix } from "ml-matrix";
 import { minimizeLbfgs, type Objective } from "./lbfgs";
 import { matrix, type Matrix } from "./matrix";
 import type { LinearModel } from "./model";
+import { Code, OP, SIMD, VALTYPE, assembleModule, compileIfSupported, funcBody, funcType, memoryImport } from "./wasm-assembler";
 
 /** Options of {@link trainLogisticRegression}, named after scikit-learn's `LogisticRegression` arguments. */
 export interface TrainOptions {
@@ -354,19 +355,13 @@ let wasmModule: WebAssembly.Module | null | undefined;
 
 /** The compiled kernel module, built once; `null` when this runtime has no WebAssembly SIMD. */
 function wasmKernelModule(): WebAssembly.Module | null {
-  if (wasmModule === undefined) {
-    try {
-      const bytes = wasmKernelBytes();
-      wasmModule = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-    } catch {
-      wasmModule = null;
-    }
-  }
+  if (wasmModule === undefined) wasmModule = compileIfSupported(wasmKernelBytes());
   return wasmModule;
 }
 
 /**
- * The WebAssembly module, assembled here from its instructions (no toolchain needed). In text format:
+ * The WebAssembly module, assembled at load time from its instructions with `lib/wasm-assembler.ts` (no
+ * toolchain needed). In text format:
  *
  *     (import "env" "memory" (memory 0))
  *     (func (export "scores") (param $x i32) (param $n i32) (param $stride i32) (param $w i32) (param $b f64)
@@ -380,134 +375,74 @@ function wasmKernelModule(): WebAssembly.Module | null {
  *         out[j:j+2] += (r[i]·X[i,j:j+2] + r[i+1]·X[i+1,j:j+2]) + (r[i+2]·X[i+2,j:j+2] + r[i+3]·X[i+3,j:j+2])
  */
 function wasmKernelBytes(): Uint8Array {
-  const I32 = 0x7f;
-  const F64 = 0x7c;
-  const V128 = 0x7b;
-  const get = (i: number): number[] => [0x20, ...uleb(i)];
-  const set = (i: number): number[] => [0x21, ...uleb(i)];
-  const tee = (i: number): number[] => [0x22, ...uleb(i)];
-  const i32 = (v: number): number[] => [0x41, ...sleb(v)];
-  const brIf = (depth: number): number[] => [0x0d, ...uleb(depth)];
-  const br = (depth: number): number[] => [0x0c, ...uleb(depth)];
-  const BLOCK = [0x02, 0x40];
-  const LOOP = [0x03, 0x40];
-  const END = [0x0b];
-  const ADD = [0x6a]; // i32.add
-  const SHL = [0x74]; // i32.shl
-  const LT_U = [0x49]; // i32.lt_u
-  const GE_U = [0x4f]; // i32.ge_u
-  const F64_ADD = [0xa0];
-  const f64Load = (offset: number): number[] => [0x2b, 3, ...uleb(offset)];
-  const f64Store = (offset: number): number[] => [0x39, 3, ...uleb(offset)];
-  const vLoad = (offset: number): number[] => [0xfd, 0x00, 3, ...uleb(offset)]; // v128.load (align 8)
-  const vStore = (offset: number): number[] => [0xfd, 0x0b, 3, ...uleb(offset)];
-  const V_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)]; // v128.const 0
-  const SPLAT = [0xfd, 0x14]; // f64x2.splat
-  const lane = (l: number): number[] => [0xfd, 0x21, l]; // f64x2.extract_lane
-  const V_ADD = [0xfd, 0xf0, 0x01]; // f64x2.add
-  const V_MUL = [0xfd, 0xf2, 0x01]; // f64x2.mul
+  const { i32: I32, f64: F64, v128: V128 } = VALTYPE;
+  const rowBytesOf = (stride: number, rowBytes: number): Code => new Code().get(stride).i32(3).op(OP.i32Shl).set(rowBytes);
 
   // scores: params 0 x, 1 n, 2 stride, 3 w, 4 b, 5 out; locals 6 i, 7 row, 8 j, 9 rowBytes, 10..13 a0..a3
   const [x, n, stride, w, b, out, i, row, j, rowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const accumulate = (acc: number, offset: number): number[] => [
-    ...get(acc), ...get(row), ...get(j), ...ADD, ...vLoad(offset), ...get(w), ...get(j), ...ADD, ...vLoad(offset),
-    ...V_MUL, ...V_ADD, ...set(acc),
-  ];
-  const scores = [
-    ...get(stride), ...i32(3), ...SHL, ...set(rowBytes),
-    ...get(x), ...set(row), ...i32(0), ...set(i),
-    ...BLOCK, ...LOOP,
-    ...get(i), ...get(n), ...GE_U, ...brIf(1),
-    ...V_ZERO, ...set(10), ...V_ZERO, ...set(11), ...V_ZERO, ...set(12), ...V_ZERO, ...set(13),
-    ...i32(0), ...set(j),
-    ...LOOP,
-    ...accumulate(10, 0), ...accumulate(11, 16), ...accumulate(12, 32), ...accumulate(13, 48),
-    ...get(j), ...i32(64), ...ADD, ...tee(j), ...get(rowBytes), ...LT_U, ...brIf(0),
-    ...END,
-    ...get(10), ...get(11), ...V_ADD, ...get(12), ...get(13), ...V_ADD, ...V_ADD, ...set(10),
-    ...get(out), ...get(i), ...i32(3), ...SHL, ...ADD,
-    ...get(10), ...lane(0), ...get(10), ...lane(1), ...F64_ADD, ...get(b), ...F64_ADD, ...f64Store(0),
-    ...get(row), ...get(rowBytes), ...ADD, ...set(row),
-    ...get(i), ...i32(1), ...ADD, ...set(i),
-    ...br(0),
-    ...END, ...END,
-  ];
+  const scores = rowBytesOf(stride, rowBytes);
+  scores.get(x).set(row).i32(0).set(i);
+  scores.block().loop();
+  scores.get(i).get(n).op(OP.i32GeU).brIf(1);
+  for (const acc of [10, 11, 12, 13]) scores.v128Zero().set(acc);
+  scores.i32(0).set(j);
+  scores.loop();
+  for (const [acc, offset] of [[10, 0], [11, 16], [12, 32], [13, 48]]) {
+    scores.get(acc).get(row).get(j).op(OP.i32Add).v128Load(3, offset).get(w).get(j).op(OP.i32Add).v128Load(3, offset);
+    scores.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(acc);
+  }
+  scores.get(j).i32(64).op(OP.i32Add).tee(j).get(rowBytes).op(OP.i32LtU).brIf(0);
+  scores.end();
+  scores.get(10).get(11).simd(SIMD.f64x2Add).get(12).get(13).simd(SIMD.f64x2Add).simd(SIMD.f64x2Add).set(10);
+  scores.get(out).get(i).i32(3).op(OP.i32Shl, OP.i32Add);
+  scores.get(10).simd(SIMD.f64x2ExtractLane, 0).get(10).simd(SIMD.f64x2ExtractLane, 1).op(OP.f64Add).get(b).op(OP.f64Add);
+  scores.mem(OP.f64Store, 3, 0);
+  scores.get(row).get(rowBytes).op(OP.i32Add).set(row);
+  scores.get(i).i32(1).op(OP.i32Add).set(i);
+  scores.br(0).end().end();
 
   // xtr: params 0 x, 1 n, 2 stride, 3 r, 4 out; locals 5 i, 6 row, 7 j, 8 rowBytes, 9 p, 10..13 r0..r3
   const [xr, nr, strider, rr, outr, ir, rowr, jr, rb, p] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const rowAt = (k: number): number[] => [...get(p), ...Array<number[]>(k).fill([...get(rb), ...ADD]).flat(), ...vLoad(0)];
-  const xtr = [
-    ...get(strider), ...i32(3), ...SHL, ...set(rb),
-    ...i32(0), ...set(jr),
-    ...LOOP,
-    ...get(outr), ...get(jr), ...ADD, ...V_ZERO, ...vStore(0),
-    ...get(jr), ...i32(16), ...ADD, ...tee(jr), ...get(rb), ...LT_U, ...brIf(0),
-    ...END,
-    ...get(xr), ...set(rowr), ...i32(0), ...set(ir),
-    ...BLOCK, ...LOOP,
-    ...get(ir), ...get(nr), ...GE_U, ...brIf(1),
-    ...get(rr), ...get(ir), ...i32(3), ...SHL, ...ADD, ...set(p),
-    ...get(p), ...f64Load(0), ...SPLAT, ...set(10), ...get(p), ...f64Load(8), ...SPLAT, ...set(11),
-    ...get(p), ...f64Load(16), ...SPLAT, ...set(12), ...get(p), ...f64Load(24), ...SPLAT, ...set(13),
-    ...i32(0), ...set(jr),
-    ...LOOP,
-    ...get(outr), ...get(jr), ...ADD, // where the sum goes
-    ...get(outr), ...get(jr), ...ADD, ...vLoad(0),
-    ...get(rowr), ...get(jr), ...ADD, ...set(p),
-    ...get(10), ...rowAt(0), ...V_MUL, ...get(11), ...rowAt(1), ...V_MUL, ...V_ADD,
-    ...get(12), ...rowAt(2), ...V_MUL, ...get(13), ...rowAt(3), ...V_MUL, ...V_ADD,
-    ...V_ADD, ...V_ADD, ...vStore(0),
-    ...get(jr), ...i32(16), ...ADD, ...tee(jr), ...get(rb), ...LT_U, ...brIf(0),
-    ...END,
-    ...get(rowr), ...get(rb), ...i32(2), ...SHL, ...ADD, ...set(rowr),
-    ...get(ir), ...i32(4), ...ADD, ...set(ir),
-    ...br(0),
-    ...END, ...END,
-  ];
-
-  const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.flat()];
-  const name = (s: string): number[] => [...uleb(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-  const section = (id: number, bytes: number[]): number[] => [id, ...uleb(bytes.length), ...bytes];
-  const body = (locals: number[][], code: number[]): number[] => {
-    const bytes = [...vec(locals), ...code, ...END];
-    return [...uleb(bytes.length), ...bytes];
+  const xtr = rowBytesOf(strider, rb);
+  const nextPair = (): Code => xtr.get(jr).i32(16).op(OP.i32Add).tee(jr).get(rb).op(OP.i32LtU).brIf(0);
+  xtr.i32(0).set(jr);
+  xtr.loop();
+  xtr.get(outr).get(jr).op(OP.i32Add).v128Zero().v128Store(3, 0);
+  nextPair().end();
+  xtr.get(xr).set(rowr).i32(0).set(ir);
+  xtr.block().loop();
+  xtr.get(ir).get(nr).op(OP.i32GeU).brIf(1);
+  xtr.get(rr).get(ir).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
+  for (let q = 0; q < 4; q++) xtr.get(p).mem(OP.f64Load, 3, 8 * q).simd(SIMD.f64x2Splat).set(10 + q);
+  xtr.i32(0).set(jr);
+  xtr.loop();
+  xtr.get(outr).get(jr).op(OP.i32Add); // where the sum goes
+  xtr.get(outr).get(jr).op(OP.i32Add).v128Load(3, 0);
+  xtr.get(rowr).get(jr).op(OP.i32Add).set(p);
+  // r_q · X[i+q, j:j+2]: row i+q is at p + q·rowBytes
+  const term = (q: number): Code => {
+    xtr.get(10 + q).get(p);
+    for (let t = 0; t < q; t++) xtr.get(rb).op(OP.i32Add);
+    return xtr.v128Load(3, 0).simd(SIMD.f64x2Mul);
   };
-  return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-    ...section(1, vec([[0x60, ...vec([[I32], [I32], [I32], [I32], [F64], [I32]]), 0], [0x60, ...vec([[I32], [I32], [I32], [I32], [I32]]), 0]])),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 0x00]])), // import memory, min 0 pages
-    ...section(3, vec([[0], [1]])), // two functions, of types 0 and 1
-    ...section(7, vec([[...name("scores"), 0x00, 0], [...name("xtr"), 0x00, 1]])),
-    ...section(10, vec([body([[4, I32], [4, V128]], scores), body([[5, I32], [4, V128]], xtr)])),
-  ]);
-}
+  term(0);
+  term(1).simd(SIMD.f64x2Add);
+  term(2);
+  term(3).simd(SIMD.f64x2Add);
+  xtr.simd(SIMD.f64x2Add).simd(SIMD.f64x2Add).v128Store(3, 0);
+  nextPair().end();
+  xtr.get(rowr).get(rb).i32(2).op(OP.i32Shl, OP.i32Add).set(rowr);
+  xtr.get(ir).i32(4).op(OP.i32Add).set(ir);
+  xtr.br(0).end().end();
 
-/** Unsigned LEB128, as WebAssembly encodes sizes and indices. */
-function uleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (v !== 0);
-  return out;
-}
-
-/** Signed LEB128, for `i32.const`. */
-function sleb(value: number): number[] {
-  const out: number[] = [];
-  let v = value | 0;
-  for (;;) {
-    const byte = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (byte & 0x40) === 0) || (v === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
+  return assembleModule({
+    types: [funcType([I32, I32, I32, I32, F64, I32]), funcType([I32, I32, I32, I32, I32])],
+    imports: [memoryImport("env", "memory", 0)], // min 0 pages: each training brings its own memory
+    functions: [
+      { type: 0, export: "scores", body: funcBody([[4, I32], [4, V128]], scores) },
+      { type: 1, export: "xtr", body: funcBody([[5, I32], [4, V128]], xtr) },
+    ],
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------------------

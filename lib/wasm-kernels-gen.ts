@@ -31,11 +31,15 @@
  * load of a sample chunk feeds NR dot products and one weight chunk feeds MR. 4×2 is for batches, 1×4 for
  * the rows a batch of 4 leaves over (and batch 1, matrix-vector).
  *
+ * The encoding (LEB128, sections, opcodes, the instruction builder) is `lib/wasm-assembler.ts`, shared with the
+ * kernels assembled at load time.
+ *
  * @example
  * const bytes = buildKernelsWasm(); // Uint8Array, a valid module (WebAssembly.validate(bytes) === true)
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { Code, OP, SIMD, VALTYPE, assembleModule, funcBody, funcType, memarg, memoryImport } from "./wasm-assembler";
 
 /** The kernels the module exports, by name: element type and micro-kernel shape. */
 export const KERNEL_SPECS = [
@@ -53,109 +57,6 @@ export const DEPTH_STEP_BYTES = { i16i8: 16, f32: 32 } as const;
 
 /** Element types of the kernels: `i16i8` (x int16, w int8) and `f32`. */
 export type KernelType = keyof typeof DEPTH_STEP_BYTES;
-
-// --- encoding --------------------------------------------------------------------------------------
-
-const I32 = 0x7f;
-const V128 = 0x7b;
-const EMPTY_BLOCK = 0x40;
-
-const OP = {
-  block: 0x02,
-  loop: 0x03,
-  br: 0x0c,
-  brIf: 0x0d,
-  end: 0x0b,
-  localGet: 0x20,
-  localSet: 0x21,
-  i32Const: 0x41,
-  i32Add: 0x6a,
-  i32Mul: 0x6c,
-  i32LtU: 0x49,
-  i32GeU: 0x4f,
-  i32Shl: 0x74,
-  f32Add: 0x92,
-  i32Store: 0x36,
-  f32Store: 0x38,
-  simd: 0xfd,
-} as const;
-
-/** SIMD opcodes (after the 0xFD prefix), as in the WebAssembly SIMD spec. */
-const SIMD = {
-  v128Load: 0x00,
-  load8x8S: 0x01,
-  v128Const: 0x0c,
-  i32x4ExtractLane: 0x1b,
-  f32x4ExtractLane: 0x1f,
-  i32x4Add: 0xae,
-  i32x4DotI16x8S: 0xba,
-  f32x4Add: 0xe4,
-  f32x4Mul: 0xe6,
-} as const;
-
-/** Unsigned LEB128. */
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let byte = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) byte |= 0x80;
-    out.push(byte);
-  } while (n !== 0);
-  return out;
-}
-
-/** Signed LEB128 (for `i32.const`). */
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  for (;;) {
-    const byte = n & 0x7f;
-    n >>= 7;
-    if ((n === 0 && (byte & 0x40) === 0) || (n === -1 && (byte & 0x40) !== 0)) {
-      out.push(byte);
-      return out;
-    }
-    out.push(byte | 0x80);
-  }
-}
-
-function name(s: string): number[] {
-  const bytes = Array.from(Buffer.from(s, "utf8"));
-  return [...uleb(bytes.length), ...bytes];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-/** A function body under construction: a flat list of instruction bytes. */
-class Code {
-  readonly bytes: number[] = [];
-  op(...b: number[]): this {
-    this.bytes.push(...b);
-    return this;
-  }
-  get(local: number): this {
-    return this.op(OP.localGet, ...uleb(local));
-  }
-  set(local: number): this {
-    return this.op(OP.localSet, ...uleb(local));
-  }
-  i32(value: number): this {
-    return this.op(OP.i32Const, ...sleb(value));
-  }
-  simd(opcode: number, ...immediates: number[]): this {
-    return this.op(OP.simd, ...uleb(opcode), ...immediates);
-  }
-  /** memarg: alignment exponent and constant offset. */
-  mem(align: number, offset: number): number[] {
-    return [...uleb(align), ...uleb(offset)];
-  }
-}
 
 // --- the kernels -------------------------------------------------------------------------------------
 
@@ -186,12 +87,12 @@ function kernelBody(type: KernelType, mr: number, nr: number): number[] {
 
   // i = 0; block { loop { if (i >= nRows) break;
   k.i32(0).set(i);
-  k.op(OP.block, EMPTY_BLOCK, OP.loop, EMPTY_BLOCK);
-  k.get(i).get(P.nRows).op(OP.i32GeU, OP.brIf, 1);
+  k.block().loop();
+  k.get(i).get(P.nRows).op(OP.i32GeU).brIf(1);
   //   c = 0; block { loop { if (c >= kRows) break;
   k.i32(0).set(c);
-  k.op(OP.block, EMPTY_BLOCK, OP.loop, EMPTY_BLOCK);
-  k.get(c).get(P.kRows).op(OP.i32GeU, OP.brIf, 1);
+  k.block().loop();
+  k.get(c).get(P.kRows).op(OP.i32GeU).brIf(1);
   //     row pointers: xp[r] = x + (i + r) * xStride, wp[q] = w + (c + q) * wStride
   for (let r = 0; r < mr; r++) {
     k.get(P.x).get(i);
@@ -205,24 +106,24 @@ function kernelBody(type: KernelType, mr: number, nr: number): number[] {
   }
   //     accumulators = 0
   for (let r = 0; r < mr; r++) {
-    for (let q = 0; q < nr; q++) k.simd(SIMD.v128Const, ...new Array<number>(16).fill(0)).set(acc[r][q]);
+    for (let q = 0; q < nr; q++) k.v128Zero().set(acc[r][q]);
   }
   //     j = 0; do { ... j += step * unroll } while (j < depth)
   k.i32(0).set(j);
-  k.op(OP.loop, EMPTY_BLOCK);
+  k.loop();
   if (type === "i16i8") k.get(j).i32(1).op(OP.i32Shl).set(jx);
   else k.get(j).set(jx);
   for (let u = 0; u < unroll; u++) {
     const offset = u * step;
     for (let r = 0; r < mr; r++) {
       k.get(xp[r]).get(jx).op(OP.i32Add);
-      k.simd(SIMD.v128Load, ...k.mem(4, integer ? 2 * offset : offset));
+      k.v128Load(4, integer ? 2 * offset : offset);
       k.set(xv[r]);
     }
     for (let q = 0; q < nr; q++) {
       k.get(wp[q]).get(j).op(OP.i32Add);
-      if (integer) k.simd(SIMD.load8x8S, ...k.mem(3, offset));
-      else k.simd(SIMD.v128Load, ...k.mem(4, offset));
+      if (integer) k.simd(SIMD.load8x8S, ...memarg(3, offset));
+      else k.v128Load(4, offset);
       k.set(wv);
       for (let r = 0; r < mr; r++) {
         k.get(acc[r][q]).get(xv[r]).get(wv);
@@ -233,7 +134,7 @@ function kernelBody(type: KernelType, mr: number, nr: number): number[] {
     }
   }
   k.get(j).i32(step * unroll).op(OP.i32Add).set(j);
-  k.get(j).get(P.depth).op(OP.i32LtU, OP.brIf, 0, OP.end);
+  k.get(j).get(P.depth).op(OP.i32LtU).brIf(0).end();
   //     ob = out + i * outStride + c * 4; out[i + r, c + q] = horizontal sum of acc[r][q]
   k.get(P.out).get(i).get(P.outStride).op(OP.i32Mul, OP.i32Add).get(c).i32(4).op(OP.i32Mul, OP.i32Add).set(ob);
   for (let r = 0; r < mr; r++) {
@@ -244,21 +145,15 @@ function kernelBody(type: KernelType, mr: number, nr: number): number[] {
       const add = integer ? OP.i32Add : OP.f32Add;
       k.get(acc[r][q]).simd(extract, 0);
       for (let lane = 1; lane < 4; lane++) k.get(acc[r][q]).simd(extract, lane).op(add);
-      k.op(integer ? OP.i32Store : OP.f32Store, ...k.mem(2, q * 4));
+      k.mem(integer ? OP.i32Store : OP.f32Store, 2, q * 4);
     }
   }
   //     c += NR } }
-  k.get(c).i32(nr).op(OP.i32Add).set(c).op(OP.br, 0, OP.end, OP.end);
+  k.get(c).i32(nr).op(OP.i32Add).set(c).br(0).end().end();
   //   i += MR } }
-  k.get(i).i32(mr).op(OP.i32Add).set(i).op(OP.br, 0, OP.end, OP.end);
-  k.op(OP.end);
+  k.get(i).i32(mr).op(OP.i32Add).set(i).br(0).end().end();
 
-  const locals = vec([
-    [...uleb(nI32), I32],
-    [...uleb(nV128), V128],
-  ]);
-  const body = [...locals, ...k.bytes];
-  return [...uleb(body.length), ...body];
+  return funcBody([[nI32, VALTYPE.i32], [nV128, VALTYPE.v128]], k);
 }
 
 /**
@@ -269,17 +164,11 @@ function kernelBody(type: KernelType, mr: number, nr: number): number[] {
  * WebAssembly.Module.exports(mod).map((e) => e.name); // ["gemm_i16i8_4x2", "gemm_i16i8_1x4", ...]
  */
 export function buildKernelsWasm(): Uint8Array {
-  const funcType = [0x60, ...uleb(N_PARAMS), ...new Array<number>(N_PARAMS).fill(I32), ...uleb(0)];
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d], // "\0asm"
-    ...[0x01, 0x00, 0x00, 0x00], // version 1
-    ...section(1, vec([funcType])),
-    ...section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, ...uleb(1)]])),
-    ...section(3, vec(KERNEL_SPECS.map(() => uleb(0)))),
-    ...section(7, vec(KERNEL_SPECS.map((s, index) => [...name(s.name), 0x00, ...uleb(index)]))),
-    ...section(10, vec(KERNEL_SPECS.map((s) => kernelBody(s.type, s.mr, s.nr)))),
-  ];
-  return Uint8Array.from(bytes);
+  return assembleModule({
+    types: [funcType(new Array<number>(N_PARAMS).fill(VALTYPE.i32))],
+    imports: [memoryImport("env", "memory", 1)],
+    functions: KERNEL_SPECS.map((s) => ({ type: 0, export: s.name, body: kernelBody(s.type, s.mr, s.nr) })),
+  });
 }
 
 /** The TypeScript source of `lib/wasm-kernels-binary.ts` for `bytes`. */

@@ -5,6 +5,7 @@ import { loadDigits, scalePixels } from "../lib/data";
 import { matrix, takeLabels, takeRows } from "../lib/matrix";
 import type { LinearModel } from "../lib/model";
 import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
+import { linearScores, referenceScores } from "../lib/predict-kernel";
 import { quantizeModel } from "../lib/quantize";
 import { float64SizeBytes, modelSizeBytes, quantizedSizeBytes, toKB } from "../lib/size";
 import { golden } from "./paths";
@@ -57,4 +58,22 @@ test("shape mismatches and empty inputs get clear errors", () => {
   assert.throws(() => predictFp32(matrix(new Float32Array(3), 1, 3), sklearnModel), /predictFp32: X has 3 features but the model has 64/);
   assert.throws(() => accuracy(new Int32Array(2), new Int32Array(3)), /yhat has 2 labels but y has 3/);
   assert.throws(() => accuracy(new Int32Array(0), new Int32Array(0)), /no labels to compare/);
+});
+
+test("the WebAssembly kernel and the JavaScript reference give the golden labels, FP32 and INT8, all 450", () => {
+  const qm = quantizeModel(sklearnModel);
+  for (const kernel of ["wasm", "js"] as const) {
+    assert.deepEqual(Array.from(predictFp32(Xte, sklearnModel, { kernel })), g.yhat_fp32, `predictFp32 ${kernel}`);
+    assert.deepEqual(Array.from(predictInt8(Xte, qm, { kernel })), g.yhat_int8, `predictInt8 ${kernel}`);
+  }
+});
+
+test("on the golden set the two kernels' scores are the same float64s, bit for bit", () => {
+  const wasm = linearScores(Xte, sklearnModel.coef, sklearnModel.intercept, "wasm");
+  const reference = referenceScores(Xte, sklearnModel.coef, sklearnModel.intercept);
+  for (let i = 0; i < Xte.rows; i++) {
+    for (let c = 0; c < 10; c++) {
+      assert.ok(Object.is(wasm.data[wasm.offset + i * wasm.stride + c], reference[i * 10 + c]), `sample ${i}, class ${c}`);
+    }
+  }
 });
