@@ -19,7 +19,6 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import * as readline from "node:readline";
 import { DEFAULT_DIGITS_PATH, loadDigits, scalePixels } from "../lib/data";
 import { takeLabels, takeRows } from "../lib/matrix";
@@ -27,6 +26,7 @@ import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
 import { quantizeModel } from "../lib/quantize";
 import { summarize } from "../lib/timing";
 import { trainLogisticRegression } from "../lib/train";
+import { agreement, differencesFromSklearn, sklearnGolden } from "../test/golden-data";
 import { int8BenchCases } from "./int8-cases";
 
 /** One figure of the report. */
@@ -41,18 +41,6 @@ export interface Figure {
 export const REPORT_SECTIONS = ["ratios", "parity", "meta"] as const;
 
 const PYTHON = "/usr/bin/python3";
-const GOLDEN = path.join(__dirname, "../../test/golden/sklearn-digits.json");
-
-interface Golden {
-  train_idx: number[];
-  test_idx: number[];
-  coef: number[][];
-  intercept: number[];
-  n_iter: number[];
-  yhat_fp32: number[];
-  acc_fp32: number;
-}
-
 /** How many runs, by mode: rounds × per-round batch, plus untimed warm-up calls. */
 const PLAN = {
   full: { rounds: 8, trainBatch: 5, predictBatch: 25, trainWarmup: 5, predictWarmup: 50, jsRuns: 15, gdRuns: 3, extraRuns: 50 },
@@ -177,7 +165,7 @@ function log(message: string): void {
 export async function runBench(options: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const plan = options.quick ? PLAN.quick : PLAN.full;
   const started = Date.now();
-  const golden = JSON.parse(fs.readFileSync(GOLDEN, "utf8")) as Golden;
+  const golden = sklearnGolden;
   const digits = loadDigits();
   const X = scalePixels(digits.X);
   const Xtr = takeRows(X, golden.train_idx);
@@ -256,7 +244,7 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
   add("train.lbfgs.js", sample(() => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), plan.jsRuns, 1));
   add("train.gd", sample(() => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), plan.gdRuns, options.quick ? 0 : 1));
 
-  for (const c of int8BenchCases({ quick: options.quick })) {
+  for (const c of int8BenchCases({ model, Xte, quick: options.quick })) {
     log(`bench: ${c.name}`);
     const runs = options.quick ? Math.min(plan.extraRuns, c.runs ?? plan.extraRuns) : c.runs ?? plan.extraRuns;
     add(c.name, sample(c.fn, runs, options.quick ? 1 : 3));
@@ -274,23 +262,14 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
 
   // Parity of the lbfgs model with scikit-learn's (the golden file).
   const yhat = predictFp32(Xte, model);
-  let agree = 0;
-  for (let i = 0; i < yhat.length; i++) if (yhat[i] === golden.yhat_fp32[i]) agree++;
-  let maxCoef = 0;
-  let maxIntercept = 0;
-  for (let c = 0; c < golden.coef.length; c++) {
-    for (let j = 0; j < golden.coef[c].length; j++) {
-      maxCoef = Math.max(maxCoef, Math.abs(model.coef.data[c * model.coef.cols + j] - golden.coef[c][j]));
-    }
-    maxIntercept = Math.max(maxIntercept, Math.abs(model.intercept[c] - golden.intercept[c]));
-  }
+  const diff = differencesFromSklearn(model);
   const parity = {
-    agree,
+    agree: agreement(yhat),
     of: yhat.length,
     accuracy: accuracy(yhat, yte),
     sklearn_accuracy: golden.acc_fp32,
-    max_coef_diff: maxCoef,
-    max_intercept_diff: maxIntercept,
+    max_coef_diff: diff.coef,
+    max_intercept_diff: diff.intercept,
     n_iter: Array.from(trained.nIter),
     sklearn_n_iter: golden.n_iter,
   };

@@ -14,18 +14,13 @@
  * Quick (`{ quick: true }`): 64x10 and 256x256 ×
  * batches 1 and 32.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { loadDigits, scalePixels } from "../lib/data";
-import { matrix, takeRows } from "../lib/matrix";
+import type { Matrix } from "../lib/matrix";
 import type { LinearModel } from "../lib/model";
 import { quantizeModel } from "../lib/quantize";
 import { DIGITS_PIXEL_PARAMS, predictInt8Integer, prepareIntegerModel, quantizeActivations } from "../lib/int8-kernel";
 import { predictInt8Wasm, prepareWasmIntegerModel } from "../lib/wasm-kernels";
 import { LAYER_KERNELS, prepareSweep, type LayerShape } from "../lib/scaling-study";
 import type { BenchCase } from "./types";
-
-const GOLDEN = path.join(__dirname, "../../test/golden/sklearn-digits.json");
 
 /** The sweep of the full benchmark. */
 export const FULL_SWEEP: { readonly layers: readonly LayerShape[]; readonly batches: readonly number[] } = {
@@ -48,26 +43,19 @@ export const QUICK_SWEEP: typeof FULL_SWEEP = {
 };
 
 /**
- * The integer kernels' benchmark cases (see the file comment). Everything is prepared here, before any timing:
+ * The integer kernels' benchmark cases (see the file comment), for `model` (the bench's own trained digits model,
+ * `[10, 64]`) on the test images `Xte` (`[450, 64]`, scaled 0..1). Everything is prepared here, before any timing:
  * weights, layouts, inputs and output buffers; and the small cases (below 10⁸ multiply-adds) are warmed up,
  * ~100 ms each (~6 s in all for the full list, ~2 s for the quick one).
  *
  * @example
- * for (const c of int8BenchCases({ quick: true })) console.log(c.name, timeIt(c.fn).medianMs);
+ * for (const c of int8BenchCases({ model, Xte, quick: true })) console.log(c.name, timeIt(c.fn).medianMs);
  */
-export function int8BenchCases(options: { quick?: boolean } = {}): BenchCase[] {
+export function int8BenchCases(options: { model: LinearModel; Xte: Matrix<Float32Array>; quick?: boolean }): BenchCase[] {
+  const { model, Xte } = options;
   const quick = options.quick ?? false;
   const cases: BenchCase[] = [];
 
-  const g = JSON.parse(fs.readFileSync(GOLDEN, "utf8")) as {
-    test_idx: number[]; coef_float32: number[][]; intercept_float32: number[]; classes: number[];
-  };
-  const model: LinearModel = {
-    coef: matrix(Float32Array.from(g.coef_float32.flat()), g.coef_float32.length, g.coef_float32[0].length),
-    intercept: Float32Array.from(g.intercept_float32),
-    classes: Int32Array.from(g.classes),
-  };
-  const Xte = takeRows(scalePixels(loadDigits().X), g.test_idx);
   const intModel = prepareIntegerModel(quantizeModel(model));
   const wasmModel = prepareWasmIntegerModel(intModel);
   const Xq = quantizeActivations(Xte, DIGITS_PIXEL_PARAMS);

@@ -11,6 +11,7 @@
  * 8-bit `per-row` is byte for byte the original's (`quantizeRows`). Sub-byte weights are stored PACKED
  * ({@link packInts}): 2 values a byte at 4 bits, 4 at 2 bits.
  */
+import { createPlot, type NotebookPlot, type PlotlyTrace } from "./display";
 import { matrix, type Matrix } from "./matrix";
 import type { LinearModel, QuantizedLinearModel } from "./model";
 import { accuracy, predictFp32, predictInt8 } from "./predict";
@@ -305,29 +306,17 @@ export function compareQuantSchemes(
   return rows;
 }
 
-/** A plotly.js trace of {@link schemesPlot} (a plain object, accepted by the display module's `displayPlot`). */
-export type SchemeTrace = {
-  type: "scatter";
-  mode: string;
-  name: string;
-  x: number[];
-  y: number[];
-  text: string[];
-  textposition: string;
-  marker: { size: number; symbol: string };
-};
-
 /**
  * Accuracy against size (bytes, log scale): one line per scheme through its 8/4/2-bit points, FP32 as one
- * point. Plain plotly.js `{ data, layout }`.
+ * point. A plotly-notebook-js figure, like every plot of the notebook.
  *
  * @example
  * displayPlot(schemesPlot(compareQuantSchemes(model, Xte, yte)));
  */
-export function schemesPlot(rows: readonly SchemeComparisonRow[]): { data: SchemeTrace[]; layout: Record<string, unknown> } {
+export function schemesPlot(rows: readonly SchemeComparisonRow[]): NotebookPlot {
   const symbols: Record<string, string> = { fp32: "star", "per-tensor": "circle", "per-row": "square", symmetric: "diamond" };
   const schemes = [...new Set(rows.map((r) => r.scheme))];
-  const data: SchemeTrace[] = schemes.map((scheme) => {
+  const data: PlotlyTrace[] = schemes.map((scheme) => {
     const mine = rows.filter((r) => r.scheme === scheme).sort((a, b) => a.totalBytes - b.totalBytes);
     return {
       type: "scatter",
@@ -340,15 +329,12 @@ export function schemesPlot(rows: readonly SchemeComparisonRow[]): { data: Schem
       marker: { size: scheme === "fp32" ? 14 : 9, symbol: symbols[scheme] ?? "circle" },
     };
   });
-  return {
-    data,
-    layout: {
-      title: { text: "Accuracy vs size: scales per tensor / per row / symmetric, 8-4-2 bits" },
-      xaxis: { title: { text: "model size (bytes: weights + biases + scales/zero-points)" }, type: "log" },
-      yaxis: { title: { text: "test accuracy" }, range: [0, 1.05] },
-      height: 450,
-    },
-  };
+  return createPlot(data, {
+    title: { text: "Accuracy vs size: scales per tensor / per row / symmetric, 8-4-2 bits" },
+    xaxis: { title: { text: "model size (bytes: weights + biases + scales/zero-points)" }, type: "log" },
+    yaxis: { title: { text: "test accuracy" }, range: [0, 1.05] },
+    height: 450,
+  });
 }
 
 function checkBits(bits: number, caller: string): void {

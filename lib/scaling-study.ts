@@ -12,6 +12,7 @@
  *
  * All kernels return the same `[batch, out]` float32 scores (up to rounding) into preallocated outputs.
  */
+import { createPlot, type NotebookPlot, type PlotlyTrace } from "./display";
 import { matrix, type Matrix } from "./matrix";
 import { dequantizeRows, quantizeRows, type RowQuantized } from "./quantize";
 import {
@@ -369,31 +370,17 @@ export function markCrossovers(rows: ScalingRow[]): Crossover[] {
   return crossovers;
 }
 
-/** A plotly.js trace of {@link scalingPlot} (a plain object, accepted by the display module's `displayPlot`). */
-export type ScalingTrace = {
-  type: "scatter";
-  mode: string;
-  name: string;
-  x: number[];
-  y: number[];
-  text: string[];
-  hovertemplate?: string;
-  marker?: { size: number | number[]; symbol?: string | string[] };
-  line?: { dash: string };
-  showlegend?: boolean;
-};
-
 /**
  * Speed-up over FP32 against the work per call (multiply-adds, log scale), one line per kernel (each point
  * labelled with its layer and batch), the crossover points drawn larger, and FP32 itself as the line at 1.
- * Plain plotly.js `{ data, layout }`.
+ * A plotly-notebook-js figure, like every plot of the notebook.
  *
  * @example
  * displayPlot(scalingPlot(study.rows));
  */
-export function scalingPlot(rows: readonly ScalingRow[]): { data: ScalingTrace[]; layout: Record<string, unknown> } {
+export function scalingPlot(rows: readonly ScalingRow[]): NotebookPlot {
   const kernels = LAYER_KERNELS.filter((k) => k !== "fp32" && rows.some((r) => r.kernel === k));
-  const data: ScalingTrace[] = kernels.map((kernel) => {
+  const data: PlotlyTrace[] = kernels.map((kernel) => {
     const mine = rows.filter((r) => r.kernel === kernel).sort((a, b) => a.macs - b.macs || a.batch - b.batch);
     return {
       type: "scatter",
@@ -419,15 +406,12 @@ export function scalingPlot(rows: readonly ScalingRow[]): { data: ScalingTrace[]
       showlegend: true,
     });
   }
-  return {
-    data,
-    layout: {
-      title: { text: "Where INT8 pays: speed-up over FP32 by layer size × batch" },
-      xaxis: { title: { text: "multiply-adds per call (batch · in · out)" }, type: "log" },
-      yaxis: { title: { text: "speed-up over FP32 (×)" }, type: "log" },
-      height: 450,
-    },
-  };
+  return createPlot(data, {
+    title: { text: "Where INT8 pays: speed-up over FP32 by layer size × batch" },
+    xaxis: { title: { text: "multiply-adds per call (batch · in · out)" }, type: "log" },
+    yaxis: { title: { text: "speed-up over FP32 (×)" }, type: "log" },
+    height: 450,
+  });
 }
 
 function checkShape(shape: LayerShape, caller: string): LayerShape {

@@ -1,14 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { compareSolvers } from "../lib/compare-solvers";
-import { loadDigits, scalePixels } from "../lib/data";
+import { loadDigits } from "../lib/data";
 import { takeLabels, takeRows } from "../lib/matrix";
-import { golden } from "./paths";
+import { goldenSplit, sklearnGolden } from "./golden-data";
 
-const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as { train_idx: number[]; test_idx: number[]; n_iter: number[] };
-const { X, y } = loadDigits();
-const Xs = scalePixels(X);
+const g = sklearnGolden;
+const { X: Xs } = goldenSplit();
+const { y } = loadDigits();
 
 test("compareSolvers: one row per solver with time, iterations, convergence and accuracy", () => {
   const rows = compareSolvers(takeRows(Xs, g.train_idx), takeLabels(y, g.train_idx), takeRows(Xs, g.test_idx), takeLabels(y, g.test_idx), ["lbfgs"], { lbfgs: 2 });

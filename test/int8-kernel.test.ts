@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { loadDigits, scalePixels } from "../lib/data";
-import { matrix, takeLabels, takeRows, type Matrix } from "../lib/matrix";
+import { matrix, type Matrix } from "../lib/matrix";
 import type { LinearModel, QuantizedLinearModel } from "../lib/model";
 import { accuracy, predictInt8 } from "../lib/predict";
 import { dequantizeRows, quantizeModel, quantizeRows } from "../lib/quantize";
@@ -30,27 +29,13 @@ import {
 } from "../lib/wasm-kernels";
 import { KERNEL_SPECS, buildKernelsWasm, kernelsBinarySource } from "../lib/wasm-kernels-gen";
 import { seededUniform } from "../lib/scaling-study";
-import { ROOT, golden } from "./paths";
+import { ROOT } from "./paths";
 import * as path from "node:path";
+import { goldenSplit, sklearnGolden, sklearnModel } from "./golden-data";
 
-interface Golden {
-  test_idx: number[];
-  coef_float32: number[][];
-  intercept_float32: number[];
-  classes: number[];
-  yhat_int8: number[];
-  acc_int8: number;
-}
-const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as Golden;
-const model: LinearModel = {
-  coef: matrix(Float32Array.from(g.coef_float32.flat()), 10, 64),
-  intercept: Float32Array.from(g.intercept_float32),
-  classes: Int32Array.from(g.classes),
-};
-const digits = loadDigits();
-const Xte = takeRows(scalePixels(digits.X), g.test_idx);
-const rawTe = takeRows(digits.X, g.test_idx);
-const yte = takeLabels(digits.y, g.test_idx);
+const g = sklearnGolden;
+const model = sklearnModel();
+const { Xte, rawTe, yte } = goldenSplit();
 const qmodel = quantizeModel(model);
 const intModel = prepareIntegerModel(qmodel);
 const wasmModel = prepareWasmIntegerModel(intModel);

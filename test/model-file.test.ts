@@ -20,19 +20,9 @@ import {
   type LoadedModel,
 } from "../lib/model-file";
 import { seededUniform } from "../lib/scaling-study";
-import { golden } from "./paths";
+import { sklearnModel } from "./golden-data";
 
-interface Golden {
-  coef_float32: number[][];
-  intercept_float32: number[];
-  classes: number[];
-}
-const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as Golden;
-const digitsModel: LinearModel = {
-  coef: matrix(Float32Array.from(g.coef_float32.flat()), 10, 64),
-  intercept: Float32Array.from(g.intercept_float32),
-  classes: Int32Array.from(g.classes),
-};
+const digitsModel = sklearnModel();
 /** An odd-shaped model: 3 × 7 (21 weights: the last byte of 4- and 2-bit packing is padded). */
 const next = seededUniform(3);
 const oddModel: LinearModel = {

@@ -1,29 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import { loadDigits, scalePixels } from "../lib/data";
-import { matrix, takeLabels, takeRows } from "../lib/matrix";
+import { matrix } from "../lib/matrix";
 import type { LinearModel } from "../lib/model";
 import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
 import { linearScores, referenceScores } from "../lib/predict-kernel";
 import { quantizeModel } from "../lib/quantize";
 import { float64SizeBytes, modelSizeBytes, quantizedSizeBytes, toKB } from "../lib/size";
-import { golden } from "./paths";
+import { goldenSplit, sklearnGolden, sklearnModel as sklearnModelOf } from "./golden-data";
 
-interface Golden {
-  test_idx: number[]; coef_float32: number[][]; intercept_float32: number[]; classes: number[];
-  yhat_fp32: number[]; yhat_int8: number[]; acc_fp32: number; acc_int8: number;
-  size_fp32_bytes_float64: number; size_int8_bytes: number;
-}
-const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as Golden;
-const sklearnModel: LinearModel = {
-  coef: matrix(Float32Array.from(g.coef_float32.flat()), 10, 64),
-  intercept: Float32Array.from(g.intercept_float32),
-  classes: Int32Array.from(g.classes),
-};
-const { X, y } = loadDigits();
-const Xte = takeRows(scalePixels(X), g.test_idx);
-const yte = takeLabels(y, g.test_idx);
+const g = sklearnGolden;
+const sklearnModel: LinearModel = sklearnModelOf();
+const { Xte, yte } = goldenSplit();
 
 test("with scikit-learn's weights, FP32 predictions are scikit-learn's clf.predict, all 450, accuracy 0.96", () => {
   const yhat = predictFp32(Xte, sklearnModel);

@@ -1,9 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
-import { loadDigits, scalePixels } from "../lib/data";
-import { matrix, takeLabels, takeRows } from "../lib/matrix";
-import type { LinearModel } from "../lib/model";
 import { quantizePerTensor, quantizeRows } from "../lib/quantize";
 import {
   QUANT_BITS,
@@ -22,36 +19,19 @@ import {
   type QuantScheme,
 } from "../lib/quant-schemes";
 import { predictInt8Integer, prepareIntegerModel, quantizeActivations, DIGITS_PIXEL_PARAMS } from "../lib/int8-kernel";
+import { goldenSplit, sklearnGolden, sklearnModel } from "./golden-data";
 import { golden } from "./paths";
 
-interface Golden {
-  test_idx: number[];
-  coef_float32: number[][];
-  intercept_float32: number[];
-  classes: number[];
-  acc_fp32: number;
-  acc_int8: number;
-  qW: number[][];
-  scales: number[];
-  zps: number[];
-  quant_cases: { w: number[]; q: number[]; scale: number; zp: number }[];
-}
 interface SchemesGolden {
   cases: {
     scheme: QuantScheme; bits: QuantBits; q: number[][]; scales: number[]; zeroPoints: number[];
     packed: number[] | null; accuracy: number; maxAbsWeightError: number;
   }[];
 }
-const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as Golden;
+const g = sklearnGolden;
 const gs = JSON.parse(fs.readFileSync(golden("quant-schemes.json"), "utf8")) as SchemesGolden;
-const model: LinearModel = {
-  coef: matrix(Float32Array.from(g.coef_float32.flat()), 10, 64),
-  intercept: Float32Array.from(g.intercept_float32),
-  classes: Int32Array.from(g.classes),
-};
-const digits = loadDigits();
-const Xte = takeRows(scalePixels(digits.X), g.test_idx);
-const yte = takeLabels(digits.y, g.test_idx);
+const model = sklearnModel();
+const { Xte, yte } = goldenSplit();
 
 test("8-bit affine is the original's quantize_per_tensor, byte for byte (digits rows and edge cases)", () => {
   for (let c = 0; c < 10; c++) {
@@ -172,10 +152,11 @@ test("dequantizeModelWeights and schemesPlot are well formed", () => {
   const plot = schemesPlot(compareQuantSchemes(model, Xte, yte));
   assert.deepEqual(plot.data.map((t) => t.name), ["fp32", "per-tensor", "per-row", "symmetric"]);
   for (const t of plot.data) {
-    assert.equal(t.x.length, t.y.length);
-    assert.equal(t.text.length, t.x.length);
-    assert.ok(t.x.every((v, i) => i === 0 || v >= t.x[i - 1]), "sorted by size");
+    const x = (t.x ?? []) as readonly number[];
+    assert.equal(x.length, t.y?.length);
+    assert.equal((t.text as string[]).length, x.length);
+    assert.ok(x.every((v, i) => i === 0 || v >= x[i - 1]), "sorted by size");
   }
-  assert.equal(plot.data[1].x.length, 3);
+  assert.equal(plot.data[1].x?.length, 3);
   assert.ok(JSON.stringify(plot.layout).includes("model size"));
 });

@@ -1,16 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
 import { matrix } from "../lib/matrix";
 import { dequantizePerTensor, dequantizeRows, quantizeModel, quantizePerTensor, quantizeRows } from "../lib/quantize";
-import { golden } from "./paths";
+import { sklearnGolden } from "./golden-data";
 
-interface QuantCase { w: number[]; q: number[]; scale: number; zp: number; deq: number[] }
-interface Golden {
-  coef_float32: number[][]; intercept_float32: number[]; classes: number[];
-  qW: number[][]; scales: number[]; scales_float64: number[]; zps: number[]; W_deq: number[][]; quant_cases: QuantCase[];
-}
-const g = JSON.parse(fs.readFileSync(golden("sklearn-digits.json"), "utf8")) as Golden;
+const g = sklearnGolden;
 
 test("quantizePerTensor = the original's quantize_per_tensor, byte for byte, on NumPy's edge cases", () => {
   assert.ok(g.quant_cases.length >= 9);

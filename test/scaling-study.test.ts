@@ -118,7 +118,7 @@ test("markCrossovers: where a kernel's curve crosses FP32's along the batch axis
   assert.deepEqual(plot.data.map((t) => t.name), ["integer", "wasm", "FP32 (= 1)"]);
   const wasm = plot.data[1];
   assert.deepEqual(wasm.x, [1, 16, 100, 256, 1600]); // by multiply-adds
-  assert.deepEqual(wasm.marker?.size, [7, 14, 7, 7, 7]);
-  assert.ok(wasm.text[1].includes("crossover: faster from here"));
-  for (const t of plot.data) assert.equal(t.x.length, t.y.length);
+  assert.deepEqual((wasm.marker as { size?: number[] } | undefined)?.size, [7, 14, 7, 7, 7]);
+  assert.ok((wasm.text as string[])[1].includes("crossover: faster from here"));
+  for (const t of plot.data) assert.equal(t.x?.length, t.y?.length);
 });

@@ -10,52 +10,14 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { loadDigits, scalePixels } from "../lib/data";
 import { matrix, takeLabels, takeRows, type Matrix } from "../lib/matrix";
 import type { LinearModel } from "../lib/model";
 import { accuracy, predictFp32 } from "../lib/predict";
 import { convergenceWarning, GD_DEFAULTS, trainLogisticRegression } from "../lib/train";
+import { agreement, differencesFromSklearn as largestDifferences, goldenSplit, sklearnGolden } from "./golden-data";
 
-interface Golden {
-  train_idx: number[];
-  test_idx: number[];
-  coef: number[][];
-  intercept: number[];
-  n_iter: number[];
-  yhat_fp32: number[];
-  acc_fp32: number;
-}
-
-const golden = JSON.parse(
-  fs.readFileSync(path.join(__dirname, "../../test/golden/sklearn-digits.json"), "utf8"),
-) as Golden;
-const digits = loadDigits();
-const X = scalePixels(digits.X);
-const Xtr = takeRows(X, golden.train_idx);
-const ytr = takeLabels(digits.y, golden.train_idx);
-const Xte = takeRows(X, golden.test_idx);
-const yte = takeLabels(digits.y, golden.test_idx);
-
-/** Largest |ours − scikit-learn's| over the weights and over the biases. */
-function largestDifferences(model: LinearModel): { coef: number; intercept: number } {
-  let coef = 0;
-  let intercept = 0;
-  for (let c = 0; c < golden.coef.length; c++) {
-    for (let j = 0; j < golden.coef[c].length; j++) {
-      coef = Math.max(coef, Math.abs(model.coef.data[c * model.coef.cols + j] - golden.coef[c][j]));
-    }
-    intercept = Math.max(intercept, Math.abs(model.intercept[c] - golden.intercept[c]));
-  }
-  return { coef, intercept };
-}
-
-function agreement(yhat: Int32Array, reference: ArrayLike<number>): number {
-  let same = 0;
-  for (let i = 0; i < yhat.length; i++) if (yhat[i] === reference[i]) same++;
-  return same;
-}
+const golden = sklearnGolden;
+const { Xtr, ytr, Xte, yte } = goldenSplit();
 
 for (const kernels of ["wasm", "js"] as const) {
   test(`lbfgs (${kernels} kernels) reproduces scikit-learn on the original's split`, () => {
