@@ -2,6 +2,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareSolvers } from "../lib/compare-solvers";
 import { loadDigits } from "../lib/data";
+import { quantizeModel } from "../lib/quantize";
+import { trainTestSplit } from "../lib/split";
+import { trainLogisticRegression } from "../lib/train";
 import { takeLabels, takeRows } from "../lib/matrix";
 import { goldenSplit, sklearnGolden } from "./golden-data";
 
@@ -24,4 +27,16 @@ test("compareSolvers: one row per solver with time, iterations, convergence and 
 test("compareSolvers refuses a repeat count that is not a positive integer", () => {
   const tiny = takeRows(Xs, g.train_idx.slice(0, 40));
   assert.throws(() => compareSolvers(tiny, takeLabels(y, g.train_idx.slice(0, 40)), tiny, takeLabels(y, g.train_idx.slice(0, 40)), ["lbfgs"], { lbfgs: 0 }), /repeat\.lbfgs must be a positive integer, got 0/);
+});
+
+test("splitting, training and quantizing twice gives the same bytes: only timings change between runs", () => {
+  const a = trainTestSplit(Xs, y, { testSize: 0.25, randomState: 0, stratify: y });
+  const b = trainTestSplit(Xs, y, { testSize: 0.25, randomState: 0, stratify: y });
+  assert.deepEqual(a.ytr, b.ytr);
+  assert.deepEqual(a.Xte.data, b.Xte.data);
+  const m1 = trainLogisticRegression(a.Xtr, a.ytr).model;
+  const m2 = trainLogisticRegression(b.Xtr, b.ytr).model;
+  assert.deepEqual(m1.coef.data, m2.coef.data);
+  assert.deepEqual(m1.intercept, m2.intercept);
+  assert.deepEqual(quantizeModel(m1).qCoef.data, quantizeModel(m2).qCoef.data);
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { executeNotebook, failedCellSource, jupyterEnv, kernelSpec, registerKernel } from "../scripts/jupyter";
+import { ensureJupyter, executeNotebook, failedCellSource, hasJupyter, jupyterEnv, kernelSpec, registerKernel } from "../scripts/jupyter";
 import { ROOT } from "./paths";
 
 test("the kernel spec runs the project's own tslab through its launcher, with an absolute node", () => {
@@ -49,4 +49,20 @@ test("a failing cell is named with its section, and the outputs are still writte
   assert.deepEqual({ ...result.failures[0], error: undefined }, { index: 3, section: "## 2. Broken", firstLine: 'const n: number = "not a number";', error: undefined });
   assert.match(result.failures[0].error, /Type 'string' is not assignable to type 'number'/);
   assert.ok(fs.existsSync(result.executedPath) && fs.existsSync(result.htmlPath));
+});
+
+test("without Jupyter (and without installing it), the error is the command to run, not a traceback", () => {
+  const saved = process.env.PATH;
+  process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "no-jupyter-"));
+  try {
+    assert.equal(hasJupyter(), false);
+    assert.throws(() => ensureJupyter({ install: false }), (err: Error) => {
+      assert.equal(err.name, "SetupError");
+      assert.match(err.message, /sudo apt-get update && sudo apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook/);
+      assert.match(err.message, /python3 -m pip install nbconvert nbclient notebook ipykernel/);
+      return true;
+    });
+  } finally {
+    process.env.PATH = saved;
+  }
 });
