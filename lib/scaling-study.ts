@@ -421,3 +421,52 @@ function checkShape(shape: LayerShape, caller: string): LayerShape {
   }
   return shape;
 }
+
+/** One row of {@link scalingSummary}: one layer and batch, every kernel's speed-up over FP32 side by side. */
+export interface ScalingSummaryRow {
+  readonly layer: string;
+  readonly batch: number;
+  /** FP32's median time (ms), the 1× of the row. */
+  readonly fp32_ms: number;
+  /** Speed-up over FP32 per kernel (`×`, above 1 is faster), keyed by kernel name; absent if not measured. */
+  readonly [kernel: string]: string | number;
+}
+
+/**
+ * The study as a compact table: one row per layer × batch with FP32's time and each other kernel's speed-up,
+ * a crossover marked with `*` (faster or slower than FP32 from this batch on) — easier to read than one row per
+ * kernel.
+ *
+ * @param digits - decimals of the speed-ups. Default 2.
+ * @example
+ * displayTable(new dfd.DataFrame(scalingSummary(study.rows)));
+ * // layer 1024x1024, batch 16: fp32_ms 9.8, dequant 0.71, integer 0.93, wasm 17.2, wasm-fp32 8.9
+ */
+export function scalingSummary(rows: readonly ScalingRow[], digits = 2): ScalingSummaryRow[] {
+  const scale = 10 ** digits;
+  const keys: string[] = [];
+  const byCase = new Map<string, ScalingRow[]>();
+  for (const r of rows) {
+    const key = `${r.layer}/${r.batch}`;
+    if (!byCase.has(key)) {
+      byCase.set(key, []);
+      keys.push(key);
+    }
+    byCase.get(key)?.push(r);
+  }
+  return keys.map((key) => {
+    const group = byCase.get(key) ?? [];
+    const fp32 = group.find((r) => r.kernel === "fp32");
+    const row: Record<string, string | number> = {
+      layer: group[0].layer,
+      batch: group[0].batch,
+      fp32_ms: fp32 ? Math.round(fp32.medianMs * 1e4) / 1e4 : NaN,
+    };
+    for (const r of group) {
+      if (r.kernel === "fp32") continue;
+      const x = Math.round(r.speedupVsFp32 * scale) / scale;
+      row[r.kernel] = r.crossover ? `${x}*` : x;
+    }
+    return row as ScalingSummaryRow;
+  });
+}

@@ -9,6 +9,7 @@ import {
   prepareSweep,
   runScalingStudy,
   scalingPlot,
+  scalingSummary,
   seededUniform,
   syntheticLayer,
   type ScalingRow,
@@ -121,4 +122,19 @@ test("markCrossovers: where a kernel's curve crosses FP32's along the batch axis
   assert.deepEqual((wasm.marker as { size?: number[] } | undefined)?.size, [7, 14, 7, 7, 7]);
   assert.ok((wasm.text as string[])[1].includes("crossover: faster from here"));
   for (const t of plot.data) assert.equal(t.x?.length, t.y?.length);
+});
+
+test("scalingSummary: one row per layer and batch, speed-ups side by side, crossovers starred", () => {
+  const row = (layer: string, batch: number, kernel: ScalingRow["kernel"], medianMs: number, speedupVsFp32: number, crossover = false): ScalingRow => ({
+    layer, inFeatures: 1, outFeatures: 1, batch, kernel, macs: batch, medianMs, minMs: medianMs, maxMs: medianMs, runs: 1,
+    gmacPerSecond: 0, speedupVsFp32, fasterThanFp32: speedupVsFp32 > 1, crossover,
+  });
+  const summary = scalingSummary([
+    row("8x8", 1, "fp32", 0.5, 1), row("8x8", 1, "wasm", 0.25, 2), row("8x8", 1, "integer", 1, 0.5),
+    row("8x8", 4, "fp32", 2, 1), row("8x8", 4, "wasm", 0.5, 4), row("8x8", 4, "integer", 1.6, 1.25, true),
+  ]);
+  assert.deepEqual(summary, [
+    { layer: "8x8", batch: 1, fp32_ms: 0.5, wasm: 2, integer: 0.5 },
+    { layer: "8x8", batch: 4, fp32_ms: 2, wasm: 4, integer: "1.25*" },
+  ]);
 });
