@@ -17,7 +17,8 @@ export const DEFAULT_DIGITS_PATH = path.resolve(__dirname, "..", "..", "data", "
 const N_PIXELS = 64;
 const MAX_PIXEL = 16;
 const N_LABELS = 10;
-const INTEGER = /^[+-]?\d+$/;
+// A decimal number as np.loadtxt reads it ("7", "16.0", "1e1"); whether it is a whole number is checked after.
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /**
  * Reads the digits data like scikit-learn's `load_digits(return_X_y=True)`: a CSV (optionally gzipped) with no
@@ -59,8 +60,8 @@ export function loadDigits(filePath: string = DEFAULT_DIGITS_PATH): Digits {
  */
 export function parseDigitsCsv(text: string, source = "<text>"): Digits {
   const lines = text.split(/\r?\n/);
-  // One trailing newline is normal; anything else blank is an error below.
-  if (lines.length > 0 && lines[lines.length - 1] === "") lines.pop();
+  // Blank lines at the end are harmless (np.loadtxt skips them); a blank line between rows is an error below.
+  while (lines.length > 0 && lines[lines.length - 1].trim() === "") lines.pop();
   if (lines.length === 0) {
     throw new Error(`loadDigits: ${source} is empty; expected lines of 64 pixels (0..${MAX_PIXEL}) and a label (0..9)`);
   }
@@ -78,10 +79,10 @@ export function parseDigitsCsv(text: string, source = "<text>"): Digits {
     for (let j = 0; j <= N_PIXELS; j++) {
       const field = fields[j].trim();
       const what = j < N_PIXELS ? `pixel ${j + 1}` : "the label (column 65)";
-      if (!INTEGER.test(field)) {
+      const v = Number(field);
+      if (!NUMBER.test(field) || !Number.isInteger(v)) {
         throw new Error(`loadDigits: ${where}: ${what} is ${JSON.stringify(fields[j])}, expected an integer`);
       }
-      const v = Number(field);
       if (j < N_PIXELS) {
         if (v < 0 || v > MAX_PIXEL) {
           throw new Error(`loadDigits: ${where}: ${what} is ${v}, expected 0..${MAX_PIXEL}`);

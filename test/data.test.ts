@@ -81,7 +81,12 @@ test("malformed files: errors name the file, the line and what was wrong", () =>
   assert.throws(() => loadDigits(path.join(dir, "missing.csv")), /cannot read .*missing\.csv: no such file/);
 });
 
-test("Windows line endings and a missing final newline are accepted", () => {
+test("Windows line endings, a missing final newline, trailing blank lines and 16.0-style integers are accepted", () => {
   const d = parseDigitsCsv(`${row(undefined, "1")}\r\n${row(undefined, "2")}`);
   assert.deepEqual(Array.from(d.y), [1, 2]);
+  const e = parseDigitsCsv(`${row(["16.0", " 3 ", ...Array(62).fill("0")], "4.0")}\n\n  \n`);
+  assert.deepEqual(Array.from(e.X.data.subarray(0, 2)), [16, 3]);
+  assert.deepEqual(Array.from(e.y), [4]);
+  assert.throws(() => parseDigitsCsv(`${row(["0x10", ...Array(63).fill("0")])}\n`), /pixel 1 is "0x10", expected an integer/);
+  assert.throws(() => parseDigitsCsv(`${row(["Infinity", ...Array(63).fill("0")])}\n`), /pixel 1 is "Infinity", expected an integer/);
 });
