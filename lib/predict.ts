@@ -38,6 +38,12 @@ export function predictFp32(X: Matrix<Float32Array>, model: LinearModel, options
  * const yhat = predictInt8(Xte, quantizeModel(model)); // Int32Array [450]
  */
 export function predictInt8(X: Matrix<Float32Array>, qmodel: QuantizedLinearModel, options: PredictOptions = {}): Int32Array {
+  const k = qmodel.qCoef.rows;
+  if (qmodel.scales.length !== k || qmodel.zeroPoints.length !== k) {
+    throw new RangeError(
+      `predictInt8: the model has ${k} weight rows but ${qmodel.scales.length} scales and ${qmodel.zeroPoints.length} zero-points (one each per row expected)`,
+    );
+  }
   const W = dequantizeRows({ q: qmodel.qCoef, scales: qmodel.scales, zeroPoints: qmodel.zeroPoints });
   return argmaxLinear(X, W, qmodel.intercept, qmodel.classes, "predictInt8", options);
 }
@@ -86,7 +92,9 @@ function argmaxLinear(
     let bestScore = -Infinity;
     for (let c = 0; c < k; c++) {
       const s = scores[row + c];
-      // NaN never wins (np.argmax would pick it); keep the rule visible instead of silent.
+      // A NaN or infinite score has no meaningful argmax: say where it comes from (checked here, not up front,
+      // so the normal path costs nothing).
+      if (!Number.isFinite(s)) throw new RangeError(`${caller}: ${nonFiniteSource(X, W, b, i, c)}`);
       if (s > bestScore) {
         bestScore = s;
         best = c;
@@ -95,4 +103,18 @@ function argmaxLinear(
     out[i] = classes[best];
   }
   return out;
+}
+
+/** Names the input or weight that made score (i, c) non-finite. */
+function nonFiniteSource(X: Matrix<Float32Array>, W: Matrix<Float32Array>, b: Float32Array, i: number, c: number): string {
+  for (let j = 0; j < X.cols; j++) {
+    const v = X.data[i * X.cols + j];
+    if (!Number.isFinite(v)) return `X[${i}, ${j}] is ${v}; expected finite features`;
+  }
+  for (let j = 0; j < W.cols; j++) {
+    const v = W.data[c * W.cols + j];
+    if (!Number.isFinite(v)) return `the weight [${c}, ${j}] is ${v}; expected finite weights`;
+  }
+  if (!Number.isFinite(b[c])) return `the bias [${c}] is ${b[c]}; expected finite biases`;
+  return `the score of sample ${i} for class ${c} is not finite; the features or weights are too large`;
 }

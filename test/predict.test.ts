@@ -64,3 +64,16 @@ test("on the golden set the two kernels' scores are the same float64s, bit for b
     }
   }
 });
+
+test("NaN or infinite inputs and weights are named, never turned into a silent label", () => {
+  const model = sklearnModelOf();
+  const X = matrix(new Float32Array(2 * 64), 2, 64);
+  X.data[64 + 5] = NaN;
+  for (const kernel of ["js", "wasm"] as const) {
+    assert.throws(() => predictFp32(X, model, { kernel }), /predictFp32: X\[1, 5\] is NaN; expected finite features/);
+  }
+  const bad = { ...model, intercept: Float32Array.from(model.intercept, (v, c) => (c === 3 ? Infinity : v)) };
+  assert.throws(() => predictFp32(matrix(new Float32Array(64), 1, 64), bad), /the bias \[3\] is Infinity/);
+  const q = quantizeModel(model);
+  assert.throws(() => predictInt8(Xte, { ...q, scales: q.scales.subarray(0, 2) }), /predictInt8: the model has 10 weight rows but 2 scales and 10 zero-points/);
+});
