@@ -7,8 +7,9 @@
  *
  * Figures, each `{ median_ms, min_ms, max_ms, runs }`, one call per run:
  * - ours: `train.lbfgs` (WebAssembly kernels), `train.lbfgs.js` (JavaScript kernels), `train.gd`,
- *   `predict.fp32`, `predict.int8`, then every case of the modules registered in `bench/cases.ts`;
- * - theirs, when `/usr/bin/python3` has scikit-learn: `sklearn.fit`, `sklearn.predict`, `numpy.predict`
+ *   `predict.fp32`, `predict.int8`, then every case of `bench/int8-cases.ts`;
+ * - theirs, when `/usr/bin/python3` (or the Python named by the environment variable `BENCH_PYTHON`) has
+ *   scikit-learn: `sklearn.fit`, `sklearn.predict`, `numpy.predict`
  *   (`(Xte @ W.T + b).argmax(1)`, W and b float32, as the original's cells 6–7), timed by a long-lived Python
  *   process driven over stdin/stdout (so Python's start-up and imports are not timed), inside Python with
  *   `time.perf_counter()`, in rounds that alternate with ours (and alternate who goes first), so that drift on a
@@ -16,6 +17,10 @@
  *
  * Plus `ratios` (ours/theirs, of the medians; below 1 means ours is faster), `parity` (our lbfgs model against
  * scikit-learn's, from `test/golden/sklearn-digits.json`) and `meta`. Times are never pass/fail.
+ *
+ * Ours are timed with `lib/timing.ts` (`timeIt`, `warmUp`), as the notebook times them. When Python has
+ * scikit-learn but its side fails (setting up, or timing), the bench stops its Python process, prints why and
+ * exits with status 1.
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
@@ -24,7 +29,7 @@ import { DEFAULT_DIGITS_PATH, loadDigits, scalePixels } from "../lib/data";
 import { takeLabels, takeRows } from "../lib/matrix";
 import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
 import { quantizeModel } from "../lib/quantize";
-import { summarize } from "../lib/timing";
+import { summarize, timeIt, warmUp, type TimeItOptions } from "../lib/timing";
 import { trainLogisticRegression } from "../lib/train";
 import { agreement, differencesFromSklearn, sklearnGolden } from "../test/golden-data";
 import { int8BenchCases } from "./int8-cases";
@@ -40,7 +45,8 @@ export interface Figure {
 /** The keys of the report that are not figures. */
 export const REPORT_SECTIONS = ["ratios", "parity", "meta"] as const;
 
-const PYTHON = "/usr/bin/python3";
+/** The Python to time scikit-learn with: `BENCH_PYTHON` if set, else Debian's. */
+const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
 /** How many runs, by mode: rounds × per-round batch, plus untimed warm-up calls. */
 const PLAN = {
   full: { rounds: 8, trainBatch: 5, predictBatch: 25, trainWarmup: 5, predictWarmup: 50, jsRuns: 15, gdRuns: 3, extraRuns: 50 },
@@ -97,13 +103,29 @@ for line in sys.stdin:
         answer({"error": "%s: %s" % (type(e).__name__, e)})
 `;
 
+/** A failure of the benchmark's own making (the Python side), reported by its message alone. */
+export class BenchError extends Error {
+  override name = "BenchError";
+}
+
 /** A Python process running {@link PYTHON_WORKER}, one request at a time. */
 class PythonWorker {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterableIterator<string>;
+  private readonly exited: Promise<unknown>;
+  private spawnError: Error | null = null;
 
   constructor() {
     this.child = spawn(PYTHON, ["-u", "-c", PYTHON_WORKER], { stdio: ["pipe", "pipe", "pipe"] });
+    this.exited = new Promise((resolve) => {
+      this.child.once("exit", resolve);
+      this.child.once("error", (err) => {
+        this.spawnError = err;
+        resolve(err);
+      });
+    });
+    // Writing to a worker that has died fails here too; the reply side reports it (the worker exited).
+    this.child.stdin.on("error", () => undefined);
     this.child.stderr.on("data", (chunk: Buffer) => process.stderr.write(`[python] ${chunk.toString()}`));
     this.lines = readline.createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
   }
@@ -111,10 +133,19 @@ class PythonWorker {
   async request(req: Record<string, unknown>): Promise<Record<string, unknown>> {
     this.child.stdin.write(`${JSON.stringify(req)}\n`);
     const next = await this.lines.next();
-    if (next.done) throw new Error(`bench: the Python worker exited (request ${String(req.op)})`);
+    if (next.done) {
+      const why = this.spawnError ? `: ${this.spawnError.message}` : "";
+      throw new BenchError(`bench: the Python worker (${PYTHON}) exited${why} (request ${String(req.op)})`);
+    }
     const reply = JSON.parse(next.value) as Record<string, unknown>;
-    if (typeof reply.error === "string") throw new Error(`bench: Python: ${reply.error}`);
+    if (typeof reply.error === "string") throw new BenchError(`bench: Python (${PYTHON}), request ${String(req.op)}: ${reply.error}`);
     return reply;
+  }
+
+  /** Loads the digits and fits scikit-learn's model on the same split; returns the versions of Python and its packages. */
+  async setup(trainIdx: readonly number[], testIdx: readonly number[]): Promise<Record<string, unknown>> {
+    const reply = await this.request({ op: "setup", csv: DEFAULT_DIGITS_PATH, train_idx: trainIdx, test_idx: testIdx });
+    return reply.versions as Record<string, unknown>;
   }
 
   async time(what: "fit" | "predict" | "numpy", runs: number, warmup: number): Promise<number[]> {
@@ -122,10 +153,11 @@ class PythonWorker {
     return reply.ms as number[];
   }
 
+  /** Asks the worker to quit and closes its stdin (which ends it even when it failed); resolves once it exited. */
   async close(): Promise<void> {
-    await this.request({ op: "quit" }).catch(() => undefined);
+    if (this.spawnError === null && this.child.exitCode === null) await this.request({ op: "quit" }).catch(() => undefined);
     this.child.stdin.end();
-    if (this.child.exitCode === null) await new Promise((resolve) => this.child.once("exit", resolve));
+    await this.exited;
   }
 }
 
@@ -135,20 +167,6 @@ function pythonUnavailable(): string | null {
   const probe = spawnSync(PYTHON, ["-c", "import sklearn, numpy"], { encoding: "utf8", timeout: 60_000 });
   if (probe.status !== 0) return `${PYTHON} cannot import scikit-learn: ${(probe.stderr || "").trim().split("\n").pop()}`;
   return null;
-}
-
-let sink: unknown;
-/** Times `runs` calls of `fn`, one sample each (ms). */
-function sample(fn: () => unknown, runs: number, warmup = 0): number[] {
-  for (let i = 0; i < warmup; i++) sink = fn();
-  const out: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = process.hrtime.bigint();
-    sink = fn();
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  if (sink === sample) log(""); // keeps the results reachable, so no call can be optimised away
-  return out;
 }
 
 function figure(samples: number[]): Figure {
@@ -182,32 +200,26 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
     "predict.int8": () => predictInt8(Xte, qmodel),
   };
   const samples: Record<string, number[]> = {};
-  const add = (name: string, values: number[]): void => {
+  const add = (name: string, values: Iterable<number>): void => {
     (samples[name] ??= []).push(...values);
   };
+  /** Times `fn` with `timeIt` and adds its samples to the figure `name`. */
+  const time = (name: string, fn: () => unknown, timing: TimeItOptions): void => add(name, timeIt(fn, timing).samplesMs);
 
   const skipPython = pythonUnavailable();
+  if (skipPython !== null) log(`bench: no scikit-learn figures: ${skipPython}`);
   let python: PythonWorker | null = null;
   let versions: Record<string, unknown> | null = null;
-  if (skipPython === null) {
-    log("bench: starting Python (scikit-learn) …");
-    python = new PythonWorker();
-    const reply = await python.request({
-      op: "setup",
-      csv: DEFAULT_DIGITS_PATH,
-      train_idx: golden.train_idx,
-      test_idx: golden.test_idx,
-    });
-    versions = reply.versions as Record<string, unknown>;
-  } else {
-    log(`bench: no scikit-learn figures: ${skipPython}`);
-  }
-
   try {
+    if (skipPython === null) {
+      log(`bench: starting Python (scikit-learn, ${PYTHON}) …`);
+      python = new PythonWorker();
+      versions = await python.setup(golden.train_idx, golden.test_idx);
+    }
     // Warm-up, untimed, both sides.
-    sample(ours["train.lbfgs"], 0, plan.trainWarmup);
-    sample(ours["predict.fp32"], 0, plan.predictWarmup);
-    sample(ours["predict.int8"], 0, plan.predictWarmup);
+    warmUp(ours["train.lbfgs"], { warmup: plan.trainWarmup });
+    warmUp(ours["predict.fp32"], { warmup: plan.predictWarmup });
+    warmUp(ours["predict.int8"], { warmup: plan.predictWarmup });
     if (python) {
       await python.time("fit", 0, plan.trainWarmup);
       await python.time("predict", 0, plan.predictWarmup);
@@ -218,9 +230,9 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
       log(`bench: round ${round + 1}/${plan.rounds}`);
       const oursFirst = round % 2 === 0;
       const runOurs = (): void => {
-        add("train.lbfgs", sample(ours["train.lbfgs"], plan.trainBatch));
-        add("predict.fp32", sample(ours["predict.fp32"], plan.predictBatch));
-        add("predict.int8", sample(ours["predict.int8"], plan.predictBatch));
+        time("train.lbfgs", ours["train.lbfgs"], { warmup: 0, repeat: plan.trainBatch });
+        time("predict.fp32", ours["predict.fp32"], { warmup: 0, repeat: plan.predictBatch });
+        time("predict.int8", ours["predict.int8"], { warmup: 0, repeat: plan.predictBatch });
       };
       const runTheirs = async (): Promise<void> => {
         if (!python) return;
@@ -241,13 +253,13 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
   }
 
   log("bench: train.lbfgs.js, train.gd …");
-  add("train.lbfgs.js", sample(() => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), plan.jsRuns, 1));
-  add("train.gd", sample(() => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), plan.gdRuns, options.quick ? 0 : 1));
+  time("train.lbfgs.js", () => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), { warmup: 1, repeat: plan.jsRuns });
+  time("train.gd", () => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), { warmup: options.quick ? 0 : 1, repeat: plan.gdRuns });
 
   for (const c of int8BenchCases({ model, Xte, quick: options.quick })) {
     log(`bench: ${c.name}`);
     const runs = options.quick ? Math.min(plan.extraRuns, c.runs ?? plan.extraRuns) : c.runs ?? plan.extraRuns;
-    add(c.name, sample(c.fn, runs, options.quick ? 1 : 3));
+    time(c.name, c.fn, { warmup: options.quick ? 1 : 3, warmupMs: c.warmupMs ?? 0, repeat: runs });
   }
 
   const figures: Record<string, Figure> = {};
@@ -325,7 +337,8 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    // The Python side's failures are said in one line; anything else is a bug, with its stack.
+    log(err instanceof BenchError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err));
     process.exitCode = 1;
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Benchmark cases of the integer kernels, run by `bench/bench.ts` (registered in `bench/cases.ts`):
+ * Benchmark cases of the integer kernels, run by `bench/bench.ts` after its own figures:
  *
  * - `predict.int8.integer`: the digits test set (450 × 64 → 10), scikit-learn's model quantized per row,
  *   activations quantized losslessly beforehand (like `predict.fp32` gets the scaled pixels), TypeScript kernel;
@@ -42,14 +42,22 @@ export const QUICK_SWEEP: typeof FULL_SWEEP = {
   batches: [1, 32],
 };
 
+/** Warm-up of the small cases (ms): long enough for TurboFan to compile their kernels. */
+export const SMALL_CASE_WARMUP_MS = 100;
+
 /**
  * The integer kernels' benchmark cases (see the file comment), for `model` (the bench's own trained digits model,
  * `[10, 64]`) on the test images `Xte` (`[450, 64]`, scaled 0..1). Everything is prepared here, before any timing:
- * weights, layouts, inputs and output buffers; and the small cases (below 10⁸ multiply-adds) are warmed up,
- * ~100 ms each (~6 s in all for the full list, ~2 s for the quick one).
+ * weights, layouts, inputs and output buffers. The small cases (below 10⁸ multiply-adds) ask for
+ * {@link SMALL_CASE_WARMUP_MS} of warm-up (~6 s in all for the full list, ~2 s for the quick one): V8 optimises a
+ * kernel only once it is hot, and TurboFan takes tens of milliseconds to compile the bigger ones, during which a
+ * small case runs ~10× slower — longer than a runner's few warm-up calls. Without it the small cases would time the
+ * interpreter (64x10 b16 fp32: 0.2 ms cold, 0.005 ms warm).
  *
  * @example
- * for (const c of int8BenchCases({ model, Xte, quick: true })) console.log(c.name, timeIt(c.fn).medianMs);
+ * for (const c of int8BenchCases({ model, Xte, quick: true })) {
+ *   console.log(c.name, timeIt(c.fn, { warmupMs: c.warmupMs, repeat: c.runs }).medianMs);
+ * }
  */
 export function int8BenchCases(options: { model: LinearModel; Xte: Matrix<Float32Array>; quick?: boolean }): BenchCase[] {
   const { model, Xte } = options;
@@ -61,33 +69,19 @@ export function int8BenchCases(options: { model: LinearModel; Xte: Matrix<Float3
   const Xq = quantizeActivations(Xte, DIGITS_PIXEL_PARAMS);
   const labels = new Int32Array(Xte.rows);
   const xq = new Uint8Array(Xq.data.length);
-  cases.push({ name: "predict.int8.integer", fn: () => predictInt8Integer(Xq, intModel, labels) });
-  cases.push({ name: "predict.int8.wasm", fn: () => predictInt8Wasm(Xq, wasmModel, labels) });
-  cases.push({ name: "quantize.activations.digits", fn: () => quantizeActivations(Xte, DIGITS_PIXEL_PARAMS, xq) });
+  const small = { warmupMs: SMALL_CASE_WARMUP_MS };
+  cases.push({ name: "predict.int8.integer", fn: () => predictInt8Integer(Xq, intModel, labels), ...small });
+  cases.push({ name: "predict.int8.wasm", fn: () => predictInt8Wasm(Xq, wasmModel, labels), ...small });
+  cases.push({ name: "quantize.activations.digits", fn: () => quantizeActivations(Xte, DIGITS_PIXEL_PARAMS, xq), ...small });
 
   const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
   for (const layer of prepareSweep(sweep.layers, sweep.batches)) {
     const { inFeatures, outFeatures } = layer.shape;
-    // Large cases: few runs (the TypeScript kernels take seconds a call), and the runner's warm-up suffices.
-    const runs = layer.macs >= 1e9 ? 3 : layer.macs >= 1e8 ? 10 : undefined;
+    // Large cases: few runs (the TypeScript kernels take seconds a call), and the runner's warm-up calls suffice.
+    const plan = layer.macs >= 1e9 ? { runs: 3 } : layer.macs >= 1e8 ? { runs: 10 } : small;
     for (const kernel of LAYER_KERNELS) {
-      cases.push({ name: `layer.${inFeatures}x${outFeatures}.b${layer.batch}.${kernel}`, fn: layer.run[kernel], runs });
+      cases.push({ name: `layer.${inFeatures}x${outFeatures}.b${layer.batch}.${kernel}`, fn: layer.run[kernel], ...plan });
     }
   }
-  for (const c of cases) if (c.runs === undefined) prewarm(c.fn);
   return cases;
-}
-
-/**
- * Calls `fn` for about 100 ms (at most 20000 calls): V8 optimises a kernel only once it is hot, and TurboFan
- * takes tens of milliseconds to compile the bigger ones, during which a small case runs ~10× slower — longer
- * than a runner's few warm-up calls. Without this the small cases would time the interpreter (64x10 b16 fp32:
- * 0.2 ms cold, 0.005 ms warm).
- */
-function prewarm(fn: () => unknown): void {
-  const start = process.hrtime.bigint();
-  for (let calls = 0; calls < 20_000; calls++) {
-    fn();
-    if (Number(process.hrtime.bigint() - start) / 1e6 > 100) break;
-  }
 }

@@ -31,6 +31,7 @@ export function linearFp32(
   b: Float32Array,
   out?: Float32Array,
 ): Matrix<Float32Array> {
+  primeTypeFeedback();
   const { rows: n, cols: d } = X;
   const k = W.rows;
   if (W.cols !== d) throw new RangeError(`linearFp32: X has ${d} features but W has ${W.cols} columns`);
@@ -44,6 +45,7 @@ export function linearFp32(
   for (let c0 = 0; c0 < k; c0 += block) {
     const c1 = Math.min(k, c0 + block);
     const c2 = c1 - ((c1 - c0) % 2); // end of the pairs of rows
+    // The same 4 samples × 2 rows skeleton as integerSums (lib/int8-kernel.ts), on purpose: a fair comparison.
     for (let i = 0; i < n4; i += 4) {
       const x0 = i * d;
       const x1 = x0 + d;
@@ -93,13 +95,16 @@ function dot(x: Float32Array, xo: number, w: Float32Array, wo: number, d: number
   return s0 + s1;
 }
 
+let primed = false;
+
 /**
- * Runs {@link linearFp32} once on a tiny input that takes every path (4-sample blocks, leftover samples and
- * rows), when the module loads, so that V8's optimised code covers them all (see `primeTypeFeedback` in
- * `lib/int8-kernel.ts`).
+ * Runs {@link linearFp32} on a tiny input that takes every path (4-sample blocks, leftover samples and rows),
+ * once per process, at its first call (not when the module loads), so that V8's optimised code covers them all
+ * (see `primeTypeFeedback` in `lib/int8-kernel.ts`).
  */
 function primeTypeFeedback(): void {
+  if (primed) return;
+  primed = true;
   // A dozen calls: V8 allocates a function's feedback vector lazily, after about 8 calls.
   for (let t = 0; t < 12; t++) linearFp32(matrix(new Float32Array(15), 5, 3), matrix(new Float32Array(9), 3, 3), new Float32Array(3));
 }
-primeTypeFeedback();

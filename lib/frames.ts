@@ -12,6 +12,7 @@ import type { Matrix } from "./matrix";
  */
 export function digitsFrame(X: Matrix<Float32Array>, y: Int32Array, rows = 5): DataFrame {
   if (y.length !== X.rows) throw new RangeError(`digitsFrame: X has ${X.rows} rows but y has ${y.length} labels`);
+  if (X.rows === 0) throw new RangeError("digitsFrame: X has no rows");
   if (!Number.isInteger(rows) || rows < 1) throw new RangeError(`digitsFrame: rows must be a positive integer, got ${rows}`);
   const n = Math.min(rows, X.rows);
   const columns: Record<string, number[]> = { label: Array.from(y.subarray(0, n)) };
@@ -21,14 +22,4 @@ export function digitsFrame(X: Matrix<Float32Array>, y: Int32Array, rows = 5): D
     columns[`px${j}`] = col;
   }
   return new DataFrame(columns);
-}
-
-/**
- * A `[rows, cols]` pair, like NumPy's `X.shape`, for showing shapes in a cell.
- *
- * @example
- * [shape(Xtr), shape(Xte)]; // [ [ 1347, 64 ], [ 450, 64 ] ]
- */
-export function shape(m: Matrix<Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array>): [number, number] {
-  return [m.rows, m.cols];
 }

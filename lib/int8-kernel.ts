@@ -13,11 +13,15 @@
  * 5. one float rescale at the end, `score = sx·sw[c] · total + b[c]` (float bias), then argmax.
  *
  * Activations are uint8 (asymmetric, like ONNX Runtime's `DynamicQuantizeLinear`); int8 activations are not
- * supported. The WebAssembly SIMD version of step 3 is `lib/wasm-kernels.ts`; the TypeScript kernels here are the
- * readable reference it is tested against (same int32 sums, same float epilogue, bit for bit).
+ * supported. The WebAssembly SIMD version of step 3 is `lib/wasm-kernels.ts`; the TypeScript kernel here is the
+ * readable reference it is tested against. Steps 4–5 (and the argmax of the predictions) are one epilogue,
+ * `lib/int8-epilogue.ts`, shared by both: same int32 sums, same float epilogue, the same scores bit for bit.
  */
 import { matrix, type Matrix } from "./matrix";
 import type { QuantizedLinearModel } from "./model";
+import { IntegerEpilogue, checkActivationParams, checkIntegerInputs, outputBuffer } from "./int8-epilogue";
+
+export { checkActivationParams };
 
 /** How a float activation maps to uint8: `x ≈ (xq - zeroPoint) · scale`, `xq` in 0..255. */
 export interface ActivationParams {
@@ -41,6 +45,9 @@ const ROUND_MAGIC = 6755399441055744;
 
 /** Weight rows per cache block of {@link integerScores}: about 512 KB of int8 weights. */
 const BLOCK_BYTES = 512 * 1024;
+
+/** Samples whose int32 sums are computed before the epilogue runs on them (a multiple of 4). */
+const CHUNK_ROWS = 64;
 
 /** The largest feature count whose int32 sums cannot overflow: 255 · 128 · d < 2³¹. */
 export const MAX_INT32_SAFE_FEATURES = Math.floor((2 ** 31 - 1) / (255 * 128));
@@ -84,11 +91,9 @@ export function quantizeActivations(
   out?: Uint8Array,
 ): QuantizedActivations {
   const { scale, zeroPoint } = checkActivationParams(params, "quantizeActivations");
+  primeTypeFeedback();
   const n = X.data.length;
-  const data = out ?? new Uint8Array(n);
-  if (data.length !== n) {
-    throw new RangeError(`quantizeActivations: out has ${data.length} elements, expected ${X.rows}×${X.cols} = ${n}`);
-  }
+  const data = outputBuffer(out, (length) => new Uint8Array(length), n, "quantizeActivations", `${X.rows}×${X.cols} = ${n}`);
   const x = X.data;
   // Clamp before rounding: with integer bounds the rounded value stays in 0..255 (and NaN is caught).
   const lo = -zeroPoint;
@@ -189,8 +194,8 @@ export function prepareIntegerModel(qmodel: QuantizedLinearModel): IntegerModel 
  *
  * Written for the cache like `linearFp32` (`lib/fp32-kernel.ts`), so the two compare fairly: weight rows in
  * blocks of about 512 KB (int8: 4× the rows of a float32 block), every sample run against a block before the
- * next, and 4 samples × 2 rows of int32 accumulators at a time. The epilogue runs as each 4×2 block is done,
- * so no scratch buffer is needed.
+ * next, and 4 samples × 2 rows of int32 accumulators at a time. The sums of 64 samples at a time go to a
+ * scratch buffer (kept from call to call), then through the epilogue (`lib/int8-epilogue.ts`).
  *
  * @param Xq - uint8 activations `[n, d]` with their scale and zero-point.
  * @param out - optional `[n · k]` buffer (no allocation then).
@@ -198,74 +203,19 @@ export function prepareIntegerModel(qmodel: QuantizedLinearModel): IntegerModel 
  * const scores = integerScores(quantizeActivations(Xte, DIGITS_PIXEL_PARAMS), intModel); // [450, 10]
  */
 export function integerScores(Xq: QuantizedActivations, model: IntegerModel, out?: Float32Array): Matrix<Float32Array> {
-  checkInputs(Xq, model, "integerScores");
-  const { rows: n, cols: d } = Xq;
+  checkIntegerInputs(Xq, model, "integerScores");
+  const { rows: n } = Xq;
   const k = model.nClasses;
-  const y = out ?? new Float32Array(n * k);
-  if (y.length !== n * k) throw new RangeError(`integerScores: out has ${y.length} elements, expected ${n}×${k}`);
-  const x = Xq.data;
-  const w = model.qCoef.data;
-  const { rowSums, zeroPoints: zw, scales, intercept: b } = model;
-  const sx = Xq.scale;
-  const zx = Xq.zeroPoint;
-  // score = (Σ xq·q - zw[c]·Σxq[i] - corr[c]) · sx·sw[c] + b[c], with the exact integer
-  // corr[c] = zx·Σq[c] - d·zx·zw[c]  (expanding Σ(xq - zx)(q - zw); float64 holds every term exactly).
-  const score = (c: number, dot: number, sumX: number): number =>
-    rescale(dot, sumX, zw[c], zx * rowSums[c] - d * zx * zw[c], sx * scales[c], b[c]);
-  const block = Math.max(2, Math.floor(BLOCK_BYTES / Math.max(1, d) / 2) * 2);
-  const n4 = n - (n % 4);
-  for (let c0 = 0; c0 < k; c0 += block) {
-    const c1 = Math.min(k, c0 + block);
-    const c2 = c1 - ((c1 - c0) % 2);
-    for (let i = 0; i < n4; i += 4) {
-      const x0 = i * d;
-      const x1 = x0 + d;
-      const x2 = x1 + d;
-      const x3 = x2 + d;
-      const s0 = sumUint8(x, x0, d);
-      const s1 = sumUint8(x, x1, d);
-      const s2 = sumUint8(x, x2, d);
-      const s3 = sumUint8(x, x3, d);
-      for (let c = c0; c < c2; c += 2) {
-        const w0 = c * d;
-        const w1 = w0 + d;
-        let a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;
-        for (let j = 0; j < d; j++) {
-          const u = w[w0 + j];
-          const v = w[w1 + j];
-          const p0 = x[x0 + j];
-          const p1 = x[x1 + j];
-          const p2 = x[x2 + j];
-          const p3 = x[x3 + j];
-          a00 = (a00 + p0 * u) | 0; a01 = (a01 + p0 * v) | 0;
-          a10 = (a10 + p1 * u) | 0; a11 = (a11 + p1 * v) | 0;
-          a20 = (a20 + p2 * u) | 0; a21 = (a21 + p2 * v) | 0;
-          a30 = (a30 + p3 * u) | 0; a31 = (a31 + p3 * v) | 0;
-        }
-        y[i * k + c] = score(c, a00, s0); y[i * k + c + 1] = score(c + 1, a01, s0);
-        y[(i + 1) * k + c] = score(c, a10, s1); y[(i + 1) * k + c + 1] = score(c + 1, a11, s1);
-        y[(i + 2) * k + c] = score(c, a20, s2); y[(i + 2) * k + c + 1] = score(c + 1, a21, s2);
-        y[(i + 3) * k + c] = score(c, a30, s3); y[(i + 3) * k + c + 1] = score(c + 1, a31, s3);
-      }
-      for (let c = c2; c < c1; c++) {
-        for (let r = 0; r < 4; r++) {
-          const xo = (i + r) * d;
-          y[(i + r) * k + c] = score(c, dotUint8Int8(x, xo, w, c * d, d), sumUint8(x, xo, d));
-        }
-      }
-    }
-    for (let i = n4; i < n; i++) {
-      const xo = i * d;
-      const sumX = sumUint8(x, xo, d);
-      for (let c = c0; c < c1; c++) y[i * k + c] = score(c, dotUint8Int8(x, xo, w, c * d, d), sumX);
-    }
-  }
+  const y = outputBuffer(out, (length) => new Float32Array(length), n * k, "integerScores", `${n}×${k}`);
+  runIntegerKernel(Xq, model, y, undefined);
   return matrix(y, n, k);
 }
 
 /**
  * Predicts labels `[n]` with the integer kernel (see the file comment): int32 accumulation, zero-point
- * corrections, one float rescale + bias per score, argmax (first of equal scores, like `np.argmax`).
+ * corrections, one float rescale + bias per score, argmax (first of equal scores, like `np.argmax`). The same
+ * sums and epilogue as {@link integerScores}; the argmax runs on the float64 scores, before they are rounded to
+ * float32.
  *
  * Why it predicts exactly what `predictInt8` (dequantize on the fly) predicts: both compute the same real
  * number for every score, `Σ_j (xq_j - zx)·sx · (q_cj - zw_c)·sw_c + b_c`. Here the sum is an exact integer
@@ -284,75 +234,87 @@ export function integerScores(Xq: QuantizedActivations, model: IntegerModel, out
  * const yhat = predictInt8Integer(Xq, prepareIntegerModel(quantizeModel(model))); // Int32Array [450]
  */
 export function predictInt8Integer(Xq: QuantizedActivations, model: IntegerModel, out?: Int32Array): Int32Array {
-  checkInputs(Xq, model, "predictInt8Integer");
-  const { rows: n, cols: d } = Xq;
-  const k = model.nClasses;
-  const labels = out ?? new Int32Array(n);
-  if (labels.length !== n) throw new RangeError(`predictInt8Integer: out has ${labels.length} elements, expected ${n}`);
-  const x = Xq.data;
-  const w = model.qCoef.data;
-  const { rowSums, zeroPoints, scales, intercept, classes } = model;
-  const sx = Xq.scale;
-  const zx = Xq.zeroPoint;
-  // Samples two at a time, classes two at a time: each loaded byte feeds two multiply-adds (a 2×2 block of
-  // int32 accumulators), half the loads of one dot product at a time. Leftover samples/classes: one by one.
-  const n2 = n - (n % 2);
-  const k2 = k - (k % 2);
-  for (let i = 0; i < n; i += 2) {
-    const pair = i < n2;
-    const xa = i * d;
-    const xb = pair ? xa + d : xa; // with no partner, sample b repeats sample a and is not stored
-    const sumA = sumUint8(x, xa, d);
-    const sumB = pair ? sumUint8(x, xb, d) : sumA;
-    let bestA = 0;
-    let bestB = 0;
-    let scoreA = -Infinity;
-    let scoreB = -Infinity;
-    for (let c = 0; c < k; c += 2) {
-      const two = c < k2;
-      const wc = c * d;
-      const we = two ? wc + d : wc;
-      let aa = 0; // sample a · row c
-      let ae = 0; // sample a · row c+1
-      let ba = 0;
-      let be = 0;
-      for (let j = 0; j < d; j++) {
-        const p = x[xa + j];
-        const q = x[xb + j];
-        const u = w[wc + j];
-        const v = w[we + j];
-        aa = (aa + p * u) | 0;
-        ae = (ae + p * v) | 0;
-        ba = (ba + q * u) | 0;
-        be = (be + q * v) | 0;
-      }
-      // Classes in order c, c+1 for each sample, so the first of equal scores wins, as np.argmax.
-      for (let t = 0; t < (two ? 2 : 1); t++) {
-        const cc = c + t;
-        const zw = zeroPoints[cc];
-        const m = sx * scales[cc];
-        const corr = zx * rowSums[cc] - d * zx * zw;
-        const sA = ((t === 0 ? aa : ae) - zw * sumA - corr) * m + intercept[cc];
-        const sB = ((t === 0 ? ba : be) - zw * sumB - corr) * m + intercept[cc];
-        if (sA > scoreA) {
-          scoreA = sA;
-          bestA = cc;
-        }
-        if (sB > scoreB) {
-          scoreB = sB;
-          bestB = cc;
-        }
-      }
-    }
-    labels[i] = classes[bestA];
-    if (pair) labels[i + 1] = classes[bestB];
-  }
+  checkIntegerInputs(Xq, model, "predictInt8Integer");
+  const n = Xq.rows;
+  const labels = outputBuffer(out, (length) => new Int32Array(length), n, "predictInt8Integer", `${n}`);
+  runIntegerKernel(Xq, model, undefined, labels);
   return labels;
 }
 
+/** The epilogue of the TypeScript kernel, and the scratch for the int32 sums of one chunk of samples. */
+const epilogue = new IntegerEpilogue();
+let sums = new Int32Array(0);
+
+/** Sums then epilogue, chunk by chunk: scores into `scores`, or labels into `labels`. */
+function runIntegerKernel(Xq: QuantizedActivations, model: IntegerModel, scores?: Float32Array, labels?: Int32Array): void {
+  primeTypeFeedback();
+  const { rows: n } = Xq;
+  const k = model.nClasses;
+  const stride = k + 1;
+  if (sums.length < CHUNK_ROWS * stride) sums = new Int32Array(CHUNK_ROWS * stride);
+  epilogue.begin(model, Xq.scale, Xq.zeroPoint);
+  for (let i0 = 0; i0 < n; i0 += CHUNK_ROWS) {
+    const rows = Math.min(CHUNK_ROWS, n - i0);
+    integerSums(Xq.data, model.qCoef.data, Xq.cols, k, i0, rows, sums);
+    if (scores !== undefined) epilogue.scores(sums, 0, stride, rows, scores, i0 * k);
+    if (labels !== undefined) epilogue.labels(sums, 0, stride, rows, labels, i0);
+  }
+}
+
 /**
- * `Σ_j x[xo + j] · w[wo + j]` over `d` terms, accumulated in int32 (`| 0` keeps V8 on int32 arithmetic; the
- * sum cannot overflow for d ≤ {@link MAX_INT32_SAFE_FEATURES}). Four independent partial sums let the CPU
+ * The int32 sums of samples `i0 .. i0 + rows` against every weight row, into `acc[r · (k + 1) + c]`, with each
+ * sample's `Σ xq` at `c = k` (the layout of `lib/int8-epilogue.ts`). `| 0` keeps V8 on int32 arithmetic; the
+ * sums cannot overflow for d ≤ {@link MAX_INT32_SAFE_FEATURES}.
+ */
+function integerSums(x: Uint8Array, w: Int8Array, d: number, k: number, i0: number, rows: number, acc: Int32Array): void {
+  const stride = k + 1;
+  for (let r = 0; r < rows; r++) acc[r * stride + k] = sumUint8(x, (i0 + r) * d, d);
+  const block = Math.max(2, Math.floor(BLOCK_BYTES / Math.max(1, d) / 2) * 2);
+  const r4 = rows - (rows % 4);
+  for (let c0 = 0; c0 < k; c0 += block) {
+    const c1 = Math.min(k, c0 + block);
+    const c2 = c1 - ((c1 - c0) % 2);
+    // The same 4 samples × 2 rows skeleton as linearFp32 (lib/fp32-kernel.ts), on purpose: a fair comparison.
+    for (let r = 0; r < r4; r += 4) {
+      const x0 = (i0 + r) * d;
+      const x1 = x0 + d;
+      const x2 = x1 + d;
+      const x3 = x2 + d;
+      const a = r * stride;
+      for (let c = c0; c < c2; c += 2) {
+        const w0 = c * d;
+        const w1 = w0 + d;
+        let a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;
+        for (let j = 0; j < d; j++) {
+          const u = w[w0 + j];
+          const v = w[w1 + j];
+          const p0 = x[x0 + j];
+          const p1 = x[x1 + j];
+          const p2 = x[x2 + j];
+          const p3 = x[x3 + j];
+          a00 = (a00 + p0 * u) | 0; a01 = (a01 + p0 * v) | 0;
+          a10 = (a10 + p1 * u) | 0; a11 = (a11 + p1 * v) | 0;
+          a20 = (a20 + p2 * u) | 0; a21 = (a21 + p2 * v) | 0;
+          a30 = (a30 + p3 * u) | 0; a31 = (a31 + p3 * v) | 0;
+        }
+        acc[a + c] = a00; acc[a + c + 1] = a01;
+        acc[a + stride + c] = a10; acc[a + stride + c + 1] = a11;
+        acc[a + 2 * stride + c] = a20; acc[a + 2 * stride + c + 1] = a21;
+        acc[a + 3 * stride + c] = a30; acc[a + 3 * stride + c + 1] = a31;
+      }
+      for (let c = c2; c < c1; c++) {
+        for (let q = 0; q < 4; q++) acc[a + q * stride + c] = dotUint8Int8(x, x0 + q * d, w, c * d, d);
+      }
+    }
+    for (let r = r4; r < rows; r++) {
+      const xo = (i0 + r) * d;
+      for (let c = c0; c < c1; c++) acc[r * stride + c] = dotUint8Int8(x, xo, w, c * d, d);
+    }
+  }
+}
+
+/**
+ * `Σ_j x[xo + j] · w[wo + j]` over `d` terms, accumulated in int32. Four independent partial sums let the CPU
  * overlap the multiply-adds.
  */
 function dotUint8Int8(x: Uint8Array, xo: number, w: Int8Array, wo: number, d: number): number {
@@ -371,37 +333,10 @@ function dotUint8Int8(x: Uint8Array, xo: number, w: Int8Array, wo: number, d: nu
   return (a0 + a1 + a2 + a3) | 0;
 }
 
-/** One score from its int32 sums: `(dot - zw·sumX - corr) · multiplier + bias` (float64). */
-function rescale(dot: number, sumX: number, zw: number, corr: number, multiplier: number, bias: number): number {
-  return (dot - zw * sumX - corr) * multiplier + bias;
-}
-
 function sumUint8(x: Uint8Array, xo: number, d: number): number {
   let s = 0;
   for (let j = 0; j < d; j++) s = (s + x[xo + j]) | 0;
   return s;
-}
-
-function checkInputs(Xq: QuantizedActivations, model: IntegerModel, caller: string): void {
-  checkActivationParams(Xq, caller);
-  if (Xq.cols !== model.nFeatures) {
-    throw new RangeError(`${caller}: Xq has ${Xq.cols} features but the model has ${model.nFeatures}`);
-  }
-  if (Xq.data.length !== Xq.rows * Xq.cols) {
-    throw new RangeError(`${caller}: Xq has ${Xq.data.length} values, expected ${Xq.rows}×${Xq.cols}`);
-  }
-}
-
-/** Checks activation parameters; returns them. */
-export function checkActivationParams(params: ActivationParams, caller: string): ActivationParams {
-  const { scale, zeroPoint } = params;
-  if (!(scale > 0) || !Number.isFinite(scale)) {
-    throw new RangeError(`${caller}: activation scale is ${scale}; expected a positive finite number`);
-  }
-  if (!Number.isInteger(zeroPoint) || zeroPoint < 0 || zeroPoint > 255) {
-    throw new RangeError(`${caller}: activation zero-point is ${zeroPoint}; expected an integer 0..255`);
-  }
-  return params;
 }
 
 /**
@@ -413,13 +348,18 @@ export function roundHalfEvenFast(v: number): number {
   return Math.abs(v) < 2251799813685248 ? v + ROUND_MAGIC - ROUND_MAGIC : v;
 }
 
+let primed = false;
+
 /**
- * Runs the kernels once on a tiny input that takes every path (blocks of 4 samples × 2 rows, leftover samples,
- * leftover rows), when the module loads. V8 optimises a function with the type feedback of the calls it has
- * seen; a path no call has taken yet (the 4-sample blocks, when the first calls are batches of 1) deoptimises
- * the function when it is first taken, and small calls then run ~10× slower for a hundred calls or more.
+ * Runs the kernels on a tiny input that takes every path (blocks of 4 samples × 2 rows, leftover samples,
+ * leftover rows, both epilogues), once per process, at the first call of a kernel (not when the module loads).
+ * V8 optimises a function with the type feedback of the calls it has seen; a path no call has taken yet (the
+ * 4-sample blocks, when the first calls are batches of 1) deoptimises the function when it is first taken, and
+ * small calls then run ~10× slower for a hundred calls or more.
  */
 function primeTypeFeedback(): void {
+  if (primed) return;
+  primed = true;
   const qCoef = matrix(Int8Array.from({ length: 9 }, (_, i) => i - 4), 3, 3);
   const model = prepareIntegerModel({
     qCoef,
@@ -437,4 +377,3 @@ function primeTypeFeedback(): void {
     quantizeActivations(X, { scale: 0.1, zeroPoint: 0 });
   }
 }
-primeTypeFeedback();

@@ -29,6 +29,16 @@ export function matrix<T extends Float32Array | Float64Array | Int8Array | Uint8
   return { data, rows, cols };
 }
 
+/**
+ * A `[rows, cols]` pair, like NumPy's `X.shape`, for showing shapes in a cell.
+ *
+ * @example
+ * [shape(Xtr), shape(Xte)]; // [ [ 1347, 64 ], [ 450, 64 ] ]
+ */
+export function shape(m: Matrix<Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array>): [number, number] {
+  return [m.rows, m.cols];
+}
+
 /** The rows `indices` of `m`, in that order, as a new `[indices.length, m.cols]` matrix. */
 export function takeRows(m: Matrix<Float32Array>, indices: ArrayLike<number>): Matrix<Float32Array> {
   const out = new Float32Array(indices.length * m.cols);

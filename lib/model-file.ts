@@ -197,7 +197,8 @@ export function encodeModelFile(model: SavableModel, source = "<model>"): Uint8A
 
 /**
  * Saves a model to `filePath` atomically (temporary file in the same folder, flushed, renamed over the
- * target; removed again if anything fails). Returns the sizes on disk and in memory.
+ * target; removed again if anything fails). Returns the sizes on disk and in memory. The folder must exist (it
+ * is not created); anything wrong throws a {@link ModelFileError} naming `filePath`.
  *
  * @example
  * const info = saveModel("out/digits-int8.q8m", quantizeModel(model));
@@ -207,6 +208,10 @@ export function encodeModelFile(model: SavableModel, source = "<model>"): Uint8A
 export function saveModel(filePath: string, model: SavableModel): ModelFileInfo {
   const bytes = encodeModelFile(model, filePath);
   const dir = path.dirname(path.resolve(filePath));
+  if (!isFolder(dir)) {
+    const problem = fs.existsSync(dir) ? `${dir} is not a folder` : `the folder ${dir} does not exist`;
+    throw new ModelFileError(filePath, `cannot save: ${problem}`);
+  }
   const tmp = path.join(dir, `.${path.basename(filePath)}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`);
   let fd: number | undefined;
   try {
@@ -229,10 +234,28 @@ export function saveModel(filePath: string, model: SavableModel): ModelFileInfo 
     } catch {
       // the temporary file may not exist
     }
-    const e = err as NodeJS.ErrnoException;
-    throw new ModelFileError(filePath, `cannot save: ${e.code ? `${e.code}: ` : ""}${e.message}`);
+    throw new ModelFileError(filePath, `cannot save: ${describeFsError(err)}`);
   }
   return fileInfo(filePath, bytes, model);
+}
+
+function isFolder(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A file-system error without the path Node puts in its message (here the temporary file's, which means nothing
+ * to the caller): `EACCES: permission denied, open '/x/.m.q8m.123.ab.tmp'` → `EACCES: permission denied`.
+ */
+function describeFsError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e.code !== "string" || typeof e.syscall !== "string") return e.message;
+  const description = e.message.replace(new RegExp(`^${e.code}: `), "").replace(new RegExp(`, ${e.syscall}\\b.*$`, "s"), "");
+  return `${e.code}: ${description}`;
 }
 
 // --- reading ----------------------------------------------------------------------------------------

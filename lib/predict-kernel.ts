@@ -17,7 +17,8 @@
  * the next call.
  */
 import type { Matrix } from "./matrix";
-import { Code, OP, SIMD, VALTYPE, assembleModule, compileIfSupported, funcBody, funcType, memoryImport } from "./wasm-assembler";
+import { Code, OP, SIMD, VALTYPE, assembleModule, funcBody, funcType, memoryImport } from "./wasm-assembler";
+import { WasmArena, lazyWasmModule, roundUp, wasmSimdRequired } from "./wasm-runtime";
 
 /** Which code computes the scores: the WebAssembly SIMD kernel or the plain JavaScript reference. */
 export type ScoreKernel = "wasm" | "js";
@@ -65,17 +66,12 @@ export function referenceScores(
   return out;
 }
 
-/** Whether the WebAssembly SIMD kernel runs here (Node ≥ 16.4 and current browsers: yes). */
-export function wasmScoresAvailable(): boolean {
-  return kernelModule() !== null;
-}
-
 /**
  * `X · Wᵀ + b` `[n, k]` by the WebAssembly SIMD kernel, bit-identical to {@link referenceScores}. The result
  * is a view of the kernel's memory, valid until the next call.
  *
- * @throws Error when WebAssembly SIMD is not available ({@link wasmScoresAvailable}), or the buffers would
- *   pass 2 GB.
+ * @throws Error when WebAssembly SIMD is not available (`wasmSimdAvailable` of `lib/wasm-runtime.ts`), or the
+ *   buffers would pass 2 GB.
  * @example
  * const { data, offset, stride } = wasmScores(Xte, model.coef, model.intercept);
  * data[offset + 3 * stride + 7]; // score of sample 3 for class 7
@@ -112,10 +108,7 @@ let jsScratch = new Float64Array(0);
 const ROWS = 2;
 /** The widest class block: 5 f64x2 accumulators per sample, 10 in all, so they stay in the 16 SIMD registers. */
 const MAX_PAIRS = 5;
-const PAGE = 65536;
 const MAX_BYTES = 2 ** 31;
-
-const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
 
 /** Where the buffers sit in memory (bytes, 16-aligned): `Wt [d, kPad]` f64, `b [kPad]` f64, `X [nPad, d]` f32, scores `[nPad, kPad]` f64. */
 function layoutBytes(n: number, k: number, d: number) {
@@ -182,7 +175,7 @@ function kernelBody(m: number): number[] {
   return funcBody([[nI32, VALTYPE.i32], [nV128, VALTYPE.v128]], k);
 }
 
-/** The kernel module: `scores_2x2` … `scores_2x10`, importing `env.memory`. Assembled at load time (~1 KB). */
+/** The kernel module: `scores_2x2` … `scores_2x10`, importing `env.memory`. Assembled on first use (~2 KB). */
 export function predictKernelBytes(): Uint8Array {
   const pairs = Array.from({ length: MAX_PAIRS }, (_, idx) => idx + 1);
   return assembleModule({
@@ -194,28 +187,17 @@ export function predictKernelBytes(): Uint8Array {
 
 type Kernel = (x: number, nRows: number, dBytes: number, wt: number, wtStride: number, bias: number, out: number, outStride: number) => void;
 
-let compiled: WebAssembly.Module | null | undefined;
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled === undefined) compiled = compileIfSupported(predictKernelBytes());
-  return compiled;
-}
+/** The compiled kernel module, built once; `null` when this runtime has no WebAssembly SIMD. */
+const kernelModule = lazyWasmModule(predictKernelBytes);
 
-/** The kernel's memory and instance (one per process), with views renewed when the memory grows. */
-class Arena {
-  private readonly memory = new WebAssembly.Memory({ initial: 1 });
+/** The kernel's memory and instance (one per process, grown on demand): see {@link wasmScores}. */
+class ScoresArena {
+  private readonly arena: WasmArena<Record<string, Kernel>>;
   private readonly kernels: Kernel[];
-  private f32 = new Float32Array(0);
-  private f64 = new Float64Array(0);
 
   constructor(module: WebAssembly.Module) {
-    const exports = new WebAssembly.Instance(module, { env: { memory: this.memory } }).exports as Record<string, Kernel>;
-    this.kernels = Array.from({ length: MAX_PAIRS }, (_, idx) => exports[`scores_2x${2 * (idx + 1)}`]);
-    this.views();
-  }
-
-  private views(): void {
-    this.f32 = new Float32Array(this.memory.buffer);
-    this.f64 = new Float64Array(this.memory.buffer);
+    this.arena = new WasmArena(module, 0);
+    this.kernels = Array.from({ length: MAX_PAIRS }, (_, idx) => this.arena.exports[`scores_2x${2 * (idx + 1)}`]);
   }
 
   run(X: Matrix<Float32Array>, W: Matrix<Float32Array>, b: Float32Array): ScoresView {
@@ -224,12 +206,8 @@ class Arena {
     const at = layoutBytes(n, k, d);
     const { kPad, nPad } = at;
     if (at.total > MAX_BYTES) throw new Error(`wasmScores: X [${n}, ${d}] and ${k} classes need over 2 GB of WebAssembly memory`);
-    const have = this.memory.buffer.byteLength;
-    if (at.total > have) {
-      this.memory.grow(Math.ceil((at.total - have) / PAGE));
-      this.views();
-    }
-    const { f32, f64 } = this;
+    this.arena.ensure(at.total);
+    const { f32, f64 } = this.arena;
     // Wt [d, kPad] and b [kPad] as float64, the padding class zero. Per call: the model may have changed.
     const w = W.data;
     const wt = at.wt / 8;
@@ -258,12 +236,12 @@ class Arena {
   }
 }
 
-let shared: Arena | undefined;
-function arena(): Arena {
+let shared: ScoresArena | undefined;
+function arena(): ScoresArena {
   if (shared === undefined) {
     const module = kernelModule();
-    if (module === null) throw new Error("wasmScores: WebAssembly SIMD is not available here; use the JavaScript kernel");
-    shared = new Arena(module);
+    if (module === null) throw wasmSimdRequired("wasmScores", "use the JavaScript kernel (referenceScores, or kernel \"js\")");
+    shared = new ScoresArena(module);
   }
   return shared;
 }

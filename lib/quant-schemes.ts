@@ -11,12 +11,13 @@
  * 8-bit `per-row` is byte for byte the original's (`quantizeRows`). Sub-byte weights are stored PACKED
  * ({@link packInts}): 2 values a byte at 4 bits, 4 at 2 bits.
  */
-import { createPlot, type NotebookPlot, type PlotlyTrace } from "./display";
+import { createPlot, type NotebookPlot, type PlotlyTrace } from "./plot";
 import { matrix, type Matrix } from "./matrix";
 import type { LinearModel, QuantizedLinearModel } from "./model";
 import { accuracy, predictFp32, predictInt8 } from "./predict";
 import { roundHalfToEven } from "./round";
-import type { Quantized } from "./quantize";
+import { dequantizeRows, type Quantized, type RowQuantized } from "./quantize";
+import { affineQuantize, quantizeEachRow, weightRange } from "./quantize-core";
 
 /** How the scales are shared (see the file comment). */
 export type QuantScheme = "per-tensor" | "per-row" | "symmetric";
@@ -53,20 +54,7 @@ export interface SchemeQuantizedModel extends QuantizedLinearModel {
  */
 export function quantizeAffine(w: Float32Array, bits: QuantBits): Quantized {
   checkBits(bits, "quantizeAffine");
-  const { min, max } = range(w, "quantizeAffine");
-  const q = new Int8Array(w.length);
-  if (max === min) return { q, scale: 1, zp: 0 };
-  const qmin = -(2 ** (bits - 1));
-  const qmax = 2 ** (bits - 1) - 1;
-  const scale = (max - min) / (2 ** bits - 1);
-  const zp = roundHalfToEven(-min / scale) + qmin;
-  const scale32 = Math.fround(scale);
-  const zp32 = Math.fround(zp);
-  for (let i = 0; i < w.length; i++) {
-    const r = roundHalfToEven(Math.fround(Math.fround(w[i] / scale32) + zp32));
-    q[i] = r < qmin ? qmin : r > qmax ? qmax : r;
-  }
-  return { q, scale, zp };
+  return affineQuantize(w, bits, "quantizeAffine");
 }
 
 /**
@@ -80,7 +68,7 @@ export function quantizeAffine(w: Float32Array, bits: QuantBits): Quantized {
  */
 export function quantizeSymmetric(w: Float32Array, bits: QuantBits): Quantized {
   checkBits(bits, "quantizeSymmetric");
-  const { min, max } = range(w, "quantizeSymmetric");
+  const { min, max } = weightRange(w, "quantizeSymmetric");
   const q = new Int8Array(w.length);
   const amax = Math.max(Math.abs(min), Math.abs(max));
   if (amax === 0) return { q, scale: 1, zp: 0 };
@@ -104,31 +92,18 @@ export function quantizeWithScheme(model: LinearModel, scheme: QuantScheme, bits
   checkBits(bits, "quantizeWithScheme");
   const { rows: k, cols: d, data } = model.coef;
   if (k === 0 || d === 0) throw new RangeError(`quantizeWithScheme: coef is [${k}, ${d}]; expected a non-empty matrix`);
-  const q = new Int8Array(k * d);
-  const scales = new Float32Array(k);
-  const zeroPoints = new Int32Array(k);
+  let rows: RowQuantized;
   if (scheme === "per-tensor") {
     const t = quantizeAffine(data, bits);
-    q.set(t.q);
-    scales.fill(t.scale);
-    zeroPoints.fill(t.zp);
+    rows = { q: matrix(t.q, k, d), scales: new Float32Array(k).fill(t.scale), zeroPoints: new Int32Array(k).fill(t.zp) };
   } else if (scheme === "per-row" || scheme === "symmetric") {
-    for (let c = 0; c < k; c++) {
-      const row = data.subarray(c * d, (c + 1) * d);
-      let r: Quantized;
-      try {
-        r = scheme === "per-row" ? quantizeAffine(row, bits) : quantizeSymmetric(row, bits);
-      } catch (err) {
-        throw new RangeError(`quantizeWithScheme: row ${c}: ${(err as Error).message}`);
-      }
-      q.set(r.q, c * d);
-      scales[c] = r.scale;
-      zeroPoints[c] = r.zp;
-    }
+    const quantizeRow = scheme === "per-row" ? quantizeAffine : quantizeSymmetric;
+    rows = quantizeEachRow(model.coef, "quantizeWithScheme", (row) => quantizeRow(row, bits));
   } else {
     throw new RangeError(`quantizeWithScheme: unknown scheme ${JSON.stringify(scheme)}; expected ${QUANT_SCHEMES.join(", ")}`);
   }
-  return { qCoef: matrix(q, k, d), scales, zeroPoints, intercept: model.intercept, classes: model.classes, scheme, bits };
+  const { q, scales, zeroPoints } = rows;
+  return { qCoef: q, scales, zeroPoints, intercept: model.intercept, classes: model.classes, scheme, bits };
 }
 
 /**
@@ -138,14 +113,7 @@ export function quantizeWithScheme(model: LinearModel, scheme: QuantScheme, bits
  * dequantizeModelWeights(quantizeWithScheme(model, "per-row", 8)); // [10, 64] float32
  */
 export function dequantizeModelWeights(m: QuantizedLinearModel): Matrix<Float32Array> {
-  const { rows: k, cols: d, data: q } = m.qCoef;
-  const out = new Float32Array(k * d);
-  for (let c = 0; c < k; c++) {
-    const s = Math.fround(m.scales[c]);
-    const zp = m.zeroPoints[c];
-    for (let j = c * d; j < (c + 1) * d; j++) out[j] = Math.fround(q[j] - zp) * s;
-  }
-  return matrix(out, k, d);
+  return dequantizeRows({ q: m.qCoef, scales: m.scales, zeroPoints: m.zeroPoints });
 }
 
 /** Bytes to store `count` values of `bits` bits packed: `ceil(count · bits / 8)`. */
@@ -339,17 +307,4 @@ export function schemesPlot(rows: readonly SchemeComparisonRow[]): NotebookPlot 
 
 function checkBits(bits: number, caller: string): void {
   if (bits !== 8 && bits !== 4 && bits !== 2) throw new RangeError(`${caller}: bits must be 8, 4 or 2, got ${bits}`);
-}
-
-function range(w: Float32Array, caller: string): { min: number; max: number } {
-  if (w.length === 0) throw new RangeError(`${caller}: w is empty; expected at least one weight`);
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i];
-    if (!Number.isFinite(v)) throw new RangeError(`${caller}: w[${i}] is ${v}; expected finite weights`);
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  return { min, max };
 }

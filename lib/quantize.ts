@@ -1,6 +1,6 @@
 import { matrix, type Matrix } from "./matrix";
 import type { LinearModel, QuantizedLinearModel } from "./model";
-import { roundHalfToEven } from "./round";
+import { affineQuantize, quantizeEachRow } from "./quantize-core";
 
 /** The result of quantizing one tensor: `w ≈ (q - zp) * scale`. */
 export interface Quantized {
@@ -32,29 +32,8 @@ export interface Quantized {
  * // (-1 / float32(2/255) is -127.49999 in float32, so it rounds to -127, exactly as NumPy does)
  */
 export function quantizePerTensor(w: Float32Array): Quantized {
-  if (w.length === 0) throw new RangeError("quantizePerTensor: w is empty; expected at least one weight");
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < w.length; i++) {
-    const v = w[i];
-    if (!Number.isFinite(v)) {
-      throw new RangeError(`quantizePerTensor: w[${i}] is ${v}; expected finite weights (was the model trained?)`);
-    }
-    if (v < min) min = v;
-    if (v > max) max = v;
-  }
-  const q = new Int8Array(w.length);
-  if (max === min) return { q, scale: 1, zp: 0 };
-  const scale = (max - min) / 255;
-  const zp = roundHalfToEven(-min / scale) - 128;
-  // NumPy computes `w / scale + zp` in float32 (value-based casting of the Python scalars).
-  const scale32 = Math.fround(scale);
-  const zp32 = Math.fround(zp);
-  for (let i = 0; i < w.length; i++) {
-    const r = roundHalfToEven(Math.fround(Math.fround(w[i] / scale32) + zp32));
-    q[i] = r < -128 ? -128 : r > 127 ? 127 : r;
-  }
-  return { q, scale, zp };
+  // The 8-bit case of the one affine quantizer (lib/quantize-core.ts), which `quantizeAffine` runs at 4 and 2 bits.
+  return affineQuantize(w, 8, "quantizePerTensor");
 }
 
 /**
@@ -93,21 +72,7 @@ export function quantizeRows(W: Matrix<Float32Array>): RowQuantized {
   if (W.rows === 0 || W.cols === 0) {
     throw new RangeError(`quantizeRows: W is [${W.rows}, ${W.cols}]; expected at least one row and column`);
   }
-  const q = new Int8Array(W.rows * W.cols);
-  const scales = new Float32Array(W.rows);
-  const zeroPoints = new Int32Array(W.rows);
-  for (let k = 0; k < W.rows; k++) {
-    let row: Quantized;
-    try {
-      row = quantizePerTensor(W.data.subarray(k * W.cols, (k + 1) * W.cols));
-    } catch (err) {
-      throw new RangeError(`quantizeRows: row ${k}: ${(err as Error).message}`);
-    }
-    q.set(row.q, k * W.cols);
-    scales[k] = row.scale;
-    zeroPoints[k] = row.zp;
-  }
-  return { q: matrix(q, W.rows, W.cols), scales, zeroPoints };
+  return quantizeEachRow(W, "quantizeRows", quantizePerTensor);
 }
 
 /** Dequantizes every row of a {@link RowQuantized} back to a float32 `[rows, cols]` matrix. */

@@ -1,16 +1,3 @@
-/**
- * NumPy's legacy `np.random.RandomState`, bit for bit: the MT19937 generator, seeded as NumPy 1.24 seeds it, and
- * the few legacy methods scikit-learn's splitters call (`permutation`, `shuffle`, `choice(replace=False)`), plus
- * `randint` and `random_sample` for tests and notebooks.
- *
- * Only the legacy `RandomState` is reproduced, not `np.random.default_rng()` (a `Generator`), whose `shuffle`,
- * `choice` and `integers` draw differently.
- *
- * @example
- * const rng = new RandomState(0);
- * rng.permutation(5); // Int32Array [2, 0, 1, 3, 4], as np.random.RandomState(0).permutation(5)
- */
-
 /** MT19937's state length (NumPy's `RK_STATE_LEN`). */
 const N = 624;
 const M = 397;
@@ -35,7 +22,12 @@ export type Shuffleable =
   | number[];
 
 /**
- * The legacy NumPy random generator `np.random.RandomState(seed)`.
+ * NumPy's legacy random generator `np.random.RandomState(seed)`, bit for bit: the MT19937 generator, seeded as
+ * NumPy 1.24 seeds it, and the few legacy methods scikit-learn's splitters call (`permutation`, `shuffle`,
+ * `choice(replace=False)`), plus `randint` and `random_sample` for tests and notebooks.
+ *
+ * Only the legacy `RandomState` is reproduced, not `np.random.default_rng()` (a `Generator`), whose `shuffle`,
+ * `choice` and `integers` draw differently.
  *
  * - An integer seed 0..2**32-1 seeds MT19937 with `mt19937_seed` (Matsumoto and Nishimura's `init_genrand`), as
  *   NumPy's `RandomState._legacy_seeding` does for a Python int. Other numbers throw NumPy's error.
@@ -44,6 +36,7 @@ export type Shuffleable =
  *   for `RandomState(None)` (so unseeded draws are not reproducible, in NumPy either).
  *
  * @example
+ * new RandomState(0).permutation(5); // Int32Array [2, 0, 1, 3, 4], as np.random.RandomState(0).permutation(5)
  * const rng = new RandomState(42);
  * rng.nextUint32();      // 1608637542, as np.random.RandomState(42).randint(0, 2**32, dtype=np.uint32)
  * rng.choice(10, 3);     // three distinct indices, as rng.choice(10, 3, replace=False)

@@ -10,9 +10,11 @@
  * | `wasm`      | quantize the activations to uint8, then `wasmIntegerScores` (int32 sums, WASM SIMD)   |
  * | `wasm-fp32` | `wasmFp32Scores`: float32 in WASM SIMD, the fair float baseline for `wasm`            |
  *
- * All kernels return the same `[batch, out]` float32 scores (up to rounding) into preallocated outputs.
+ * All kernels return the same `[batch, out]` float32 scores (up to rounding) into preallocated outputs. The two
+ * WebAssembly kernels need WebAssembly SIMD: where it is missing they are left out of the default kernels
+ * ({@link availableKernels}), and asking for them by name is an error that says so.
  */
-import { createPlot, type NotebookPlot, type PlotlyTrace } from "./display";
+import { createPlot, type NotebookPlot, type PlotlyTrace } from "./plot";
 import { matrix, type Matrix } from "./matrix";
 import { dequantizeRows, quantizeRows, type RowQuantized } from "./quantize";
 import {
@@ -33,12 +35,21 @@ import {
   type WasmIntegerModel,
 } from "./wasm-kernels";
 import { timeIt } from "./timing";
+import { wasmSimdAvailable } from "./wasm-runtime";
 
 /** The kernels the study compares (see the file comment). */
 export type LayerKernel = "fp32" | "dequant" | "integer" | "wasm" | "wasm-fp32";
 
 /** Every kernel, in the order the tables show them. */
 export const LAYER_KERNELS: readonly LayerKernel[] = ["fp32", "dequant", "integer", "wasm", "wasm-fp32"];
+
+/**
+ * The kernels this runtime runs, the default of the study: all of {@link LAYER_KERNELS}, without `wasm` and
+ * `wasm-fp32` where WebAssembly SIMD is missing.
+ */
+export function availableKernels(): readonly LayerKernel[] {
+  return wasmSimdAvailable() ? LAYER_KERNELS : LAYER_KERNELS.filter((k) => k !== "wasm" && k !== "wasm-fp32");
+}
 
 /** A layer shape: `inFeatures → outFeatures` (weights `[outFeatures, inFeatures]`). */
 export interface LayerShape {
@@ -119,7 +130,8 @@ interface PreparedWeights {
  * parameters for [0, 1] (`scale = 1/255`). The timed calls then do only per-inference work, the activation
  * quantization included for `integer` and `wasm`.
  *
- * @param kernels - the kernels to prepare (the WASM ones copy the weights into WASM memory). Default: all.
+ * @param kernels - the kernels to prepare (the WASM ones copy the weights into WASM memory). Default: all that run
+ *   here ({@link availableKernels}).
  * @example
  * const layer = prepareLayer({ inFeatures: 1024, outFeatures: 1024 }, 32);
  * layer.run.wasm(); // Float32Array [32 · 1024]
@@ -130,7 +142,7 @@ export function prepareLayer(
   options: { seed?: number; kernels?: readonly LayerKernel[] } = {},
 ): PreparedLayer {
   const weights = prepareWeights(shape, options.seed ?? 1);
-  return prepareBatch(weights, shape, batch, options.kernels ?? LAYER_KERNELS, options.seed ?? 1);
+  return prepareBatch(weights, shape, batch, checkKernels(options.kernels, "prepareLayer"), options.seed ?? 1);
 }
 
 function prepareWeights(shape: LayerShape, seed: number): PreparedWeights {
@@ -186,7 +198,7 @@ export function prepareSweep(
   options: { seed?: number; kernels?: readonly LayerKernel[] } = {},
 ): PreparedLayer[] {
   const seed = options.seed ?? 1;
-  const kernels = options.kernels ?? LAYER_KERNELS;
+  const kernels = checkKernels(options.kernels, "prepareSweep");
   const out: PreparedLayer[] = [];
   for (const shape of layers) {
     checkShape(shape, "prepareSweep");
@@ -202,16 +214,22 @@ export interface ScalingStudyOptions {
   readonly layers: readonly LayerShape[];
   /** Batch sizes to sweep, e.g. `[1, 32, 1024]`. */
   readonly batches: readonly number[];
-  /** Kernels to time. Default: all ({@link LAYER_KERNELS}); `fp32` is always timed (speed-ups are against it). */
+  /**
+   * Kernels to time. Default: all that run here ({@link availableKernels}); `fp32` is always timed (speed-ups are
+   * against it).
+   */
   readonly kernels?: readonly LayerKernel[];
-  /** Untimed calls before timing each case, at least. Default 1. */
+  /** Untimed calls before timing each case, at least: an integer ≥ 0. Default 1. */
   readonly warmup?: number;
   /**
    * Cases under 50 ms a call are also warmed up for this long (or a quarter of `budgetMs`, if longer), with at
-   * least 8 calls: the time V8 needs to optimise the kernels. Default 60 ms.
+   * least 8 calls: the time V8 needs to optimise the kernels. Milliseconds ≥ 0; default 60.
    */
   readonly warmupMs?: number;
-  /** Timed calls per case: as many as fit in `budgetMs`, between `minRepeat` and `maxRepeat`. Defaults 3, 25, 200 ms. */
+  /**
+   * Timed calls per case: as many as fit in `budgetMs` (milliseconds ≥ 0), between `minRepeat` (an integer ≥ 1)
+   * and `maxRepeat` (an integer ≥ `minRepeat`). Defaults 3, 25, 200 ms.
+   */
   readonly minRepeat?: number;
   readonly maxRepeat?: number;
   readonly budgetMs?: number;
@@ -279,12 +297,25 @@ export interface ScalingStudy {
  * new dfd.DataFrame(rows); // layer, batch, kernel, medianMs, speedupVsFp32, fasterThanFp32, crossover, …
  */
 export function runScalingStudy(options: ScalingStudyOptions): ScalingStudy {
-  const kernels = LAYER_KERNELS.filter((k) => k === "fp32" || (options.kernels ?? LAYER_KERNELS).includes(k));
-  const warmup = options.warmup ?? 1;
-  const warmupMs = options.warmupMs ?? 60;
-  const minRepeat = options.minRepeat ?? 3;
-  const maxRepeat = options.maxRepeat ?? 25;
-  const budgetMs = options.budgetMs ?? 200;
+  const chosen = checkKernels(options.kernels, "runScalingStudy");
+  const kernels = LAYER_KERNELS.filter((k) => k === "fp32" || chosen.includes(k));
+  const count = (name: string, value: number, least: number): number => {
+    if (!Number.isInteger(value) || value < least) {
+      throw new RangeError(`runScalingStudy: options.${name} must be an integer ≥ ${least}, got ${value}`);
+    }
+    return value;
+  };
+  const millis = (name: string, value: number): number => {
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw new RangeError(`runScalingStudy: options.${name} must be a non-negative number of milliseconds, got ${value}`);
+    }
+    return value;
+  };
+  const warmup = count("warmup", options.warmup ?? 1, 0);
+  const warmupMs = millis("warmupMs", options.warmupMs ?? 60);
+  const minRepeat = count("minRepeat", options.minRepeat ?? 3, 1);
+  const maxRepeat = count("maxRepeat", options.maxRepeat ?? Math.max(25, minRepeat), minRepeat);
+  const budgetMs = millis("budgetMs", options.budgetMs ?? 200);
   if (options.layers.length === 0 || options.batches.length === 0) {
     throw new RangeError("runScalingStudy: give at least one layer and one batch size");
   }
@@ -345,8 +376,9 @@ export function runScalingStudy(options: ScalingStudyOptions): ScalingStudy {
 }
 
 /**
- * Marks the crossovers (see {@link Crossover}) in `rows` (rows are replaced by copies with `crossover: true`,
- * not mutated) and lists them, by kernel, layer and batch.
+ * Marks the crossovers (see {@link Crossover}) in `rows` and lists them, by kernel, layer and batch. The ARRAY is
+ * updated in place: each crossover's element is replaced by a copy of its row with `crossover: true` (the row
+ * objects themselves are never modified, so other references to them keep `crossover: false`).
  */
 export function markCrossovers(rows: ScalingRow[]): Crossover[] {
   const crossovers: Crossover[] = [];
@@ -423,24 +455,32 @@ function checkShape(shape: LayerShape, caller: string): LayerShape {
 }
 
 /** One row of {@link scalingSummary}: one layer and batch, every kernel's speed-up over FP32 side by side. */
-export interface ScalingSummaryRow {
+export type ScalingSummaryRow = {
   readonly layer: string;
   readonly batch: number;
   /** FP32's median time (ms), the 1× of the row. */
   readonly fp32_ms: number;
+} & {
   /** Speed-up over FP32 per kernel (`×`, above 1 is faster), keyed by kernel name; absent if not measured. */
-  readonly [kernel: string]: string | number;
-}
+  readonly [K in Exclude<LayerKernel, "fp32">]?: number;
+} & {
+  /**
+   * The kernels whose side changes at this batch (see {@link Crossover}), e.g. `"integer slower from here"`,
+   * several joined by `"; "`; `""` when none.
+   */
+  readonly crossover: string;
+};
 
 /**
- * The study as a compact table: one row per layer × batch with FP32's time and each other kernel's speed-up,
- * a crossover marked with `*` (faster or slower than FP32 from this batch on) — easier to read than one row per
- * kernel.
+ * The study as a compact table: one row per layer × batch with FP32's time, each other kernel's speed-up (a
+ * number in every kernel column) and a `crossover` column naming the kernels that become faster or slower than
+ * FP32 from this batch on — easier to read than one row per kernel.
  *
  * @param digits - decimals of the speed-ups. Default 2.
  * @example
  * displayTable(new dfd.DataFrame(scalingSummary(study.rows)));
- * // layer 1024x1024, batch 16: fp32_ms 9.8, dequant 0.71, integer 0.93, wasm 17.2, wasm-fp32 8.9
+ * // layer 1024x1024, batch 16: fp32_ms 9.8, dequant 0.71, integer 0.93, wasm 17.2, wasm-fp32 8.9,
+ * //   crossover "integer slower from here"
  */
 export function scalingSummary(rows: readonly ScalingRow[], digits = 2): ScalingSummaryRow[] {
   const scale = 10 ** digits;
@@ -462,11 +502,23 @@ export function scalingSummary(rows: readonly ScalingRow[], digits = 2): Scaling
       batch: group[0].batch,
       fp32_ms: fp32 ? Math.round(fp32.medianMs * 1e4) / 1e4 : NaN,
     };
+    const crossovers: string[] = [];
     for (const r of group) {
       if (r.kernel === "fp32") continue;
-      const x = Math.round(r.speedupVsFp32 * scale) / scale;
-      row[r.kernel] = r.crossover ? `${x}*` : x;
+      row[r.kernel] = Math.round(r.speedupVsFp32 * scale) / scale;
+      if (r.crossover) crossovers.push(`${r.kernel} ${r.fasterThanFp32 ? "faster" : "slower"} from here`);
     }
+    row.crossover = crossovers.join("; ");
     return row as ScalingSummaryRow;
   });
+}
+
+/** The kernels asked for (default: {@link availableKernels}), each checked to be one of {@link LAYER_KERNELS}. */
+function checkKernels(kernels: readonly LayerKernel[] | undefined, caller: string): readonly LayerKernel[] {
+  for (const k of kernels ?? []) {
+    if (!LAYER_KERNELS.includes(k)) {
+      throw new RangeError(`${caller}: unknown kernel ${JSON.stringify(k)}; expected ${LAYER_KERNELS.join(", ")}`);
+    }
+  }
+  return kernels ?? availableKernels();
 }

@@ -25,8 +25,3 @@ export function quantizedSizeBytes(qmodel: QuantizedLinearModel, options: { incl
   const base = qmodel.qCoef.data.byteLength + qmodel.intercept.byteLength;
   return options.includeQuantParams ? base + qmodel.scales.byteLength + qmodel.zeroPoints.byteLength : base;
 }
-
-/** Bytes to KB (1 KB = 1024 bytes, as the original divides). */
-export function toKB(bytes: number): number {
-  return bytes / 1024;
-}

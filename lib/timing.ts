@@ -12,16 +12,58 @@ export interface Timing {
   readonly samplesMs: Float64Array;
 }
 
-/** Options for {@link timeIt}. */
-export interface TimeItOptions {
+/** How long to warm a function up before timing it: see {@link warmUp}. */
+export interface WarmUpOptions {
   /** Untimed calls first, to let the JIT compile and caches fill. Default 3. */
   readonly warmup?: number;
+  /**
+   * Then keep calling until this many milliseconds of warm-up have passed (counting the `warmup` calls). Default
+   * 0. V8 optimises a function only once it is hot, and TurboFan takes tens of milliseconds to compile a big
+   * kernel, during which a small call runs ~10× slower: a few warm-up calls can leave it still interpreted.
+   */
+  readonly warmupMs?: number;
+}
+
+/** Options for {@link timeIt}. */
+export interface TimeItOptions extends WarmUpOptions {
   /** Timed calls. Default 25. */
   readonly repeat?: number;
 }
 
 /**
- * Times `fn` like Python's `timeit`: a few untimed warm-up calls, then `repeat` timed calls, each with
+ * Where every timed or warm-up call's result goes. Being exported, it can be read from outside, so storing into
+ * it is never dead code: the optimiser cannot drop a call whose result seems unused.
+ */
+export const timingSink: { last: unknown } = { last: undefined };
+
+/** Calls `fn` once and returns how long it took (ms, by `process.hrtime.bigint()`); the result goes to {@link timingSink}. */
+export function timeCall(fn: () => unknown): number {
+  const t0 = process.hrtime.bigint();
+  timingSink.last = fn();
+  return Number(process.hrtime.bigint() - t0) / 1e6;
+}
+
+/**
+ * Untimed warm-up: `warmup` calls, then more until `warmupMs` milliseconds have passed. Returns the duration of
+ * the last call (ms; 0 when there was none), to size the timed runs by.
+ *
+ * @example
+ * warmUp(() => predictFp32(Xte, model), { warmup: 5, warmupMs: 100 });
+ */
+export function warmUp(fn: () => unknown, options: WarmUpOptions = {}): number {
+  const warmup = options.warmup ?? 3;
+  const warmupMs = options.warmupMs ?? 0;
+  checkWarmUp("warmUp", warmup, warmupMs);
+  const start = process.hrtime.bigint();
+  let lastMs = 0;
+  for (let calls = 0; calls < warmup || Number(process.hrtime.bigint() - start) / 1e6 < warmupMs; calls++) {
+    lastMs = timeCall(fn);
+  }
+  return lastMs;
+}
+
+/**
+ * Times `fn` like Python's `timeit`: untimed warm-up (see {@link warmUp}), then `repeat` timed calls, each with
  * `process.hrtime.bigint()`. One sample is noise on a shared 2-core machine; the median is not.
  *
  * @example
@@ -29,24 +71,37 @@ export interface TimeItOptions {
  * console.log(`${t.medianMs.toFixed(3)} ms (min ${t.minMs.toFixed(3)}, max ${t.maxMs.toFixed(3)})`);
  */
 export function timeIt(fn: () => unknown, options: TimeItOptions = {}): Timing {
-  const warmup = options.warmup ?? 3;
+  return timeItWithResult(fn, options).timing;
+}
+
+/**
+ * {@link timeIt}, also returning what the last timed call returned: for work too slow to repeat just to get its
+ * result (a training run of seconds).
+ *
+ * @example
+ * const { timing, result } = timeItWithResult(() => trainLogisticRegression(Xtr, ytr), { warmup: 0, repeat: 5 });
+ * result.model; // the last fit's model; timing.medianMs its median time
+ */
+export function timeItWithResult<T>(fn: () => T, options: TimeItOptions = {}): { timing: Timing; result: T } {
   const repeat = options.repeat ?? 25;
-  if (!Number.isInteger(warmup) || warmup < 0) {
-    throw new RangeError(`timeIt: warmup must be a non-negative integer, got ${warmup}`);
-  }
+  checkWarmUp("timeIt", options.warmup ?? 3, options.warmupMs ?? 0);
   if (!Number.isInteger(repeat) || repeat < 1) {
     throw new RangeError(`timeIt: repeat must be a positive integer, got ${repeat}`);
   }
-  let sink: unknown;
-  for (let i = 0; i < warmup; i++) sink = fn();
+  warmUp(fn, options);
   const samples = new Float64Array(repeat);
-  for (let i = 0; i < repeat; i++) {
-    const t0 = process.hrtime.bigint();
-    sink = fn();
-    samples[i] = Number(process.hrtime.bigint() - t0) / 1e6;
+  for (let i = 0; i < repeat; i++) samples[i] = timeCall(fn);
+  // timeCall left the last timed call's result in the sink: that call returned a T.
+  return { timing: { ...summarize(samples), samplesMs: samples }, result: timingSink.last as T };
+}
+
+function checkWarmUp(caller: string, warmup: number, warmupMs: number): void {
+  if (!Number.isInteger(warmup) || warmup < 0) {
+    throw new RangeError(`${caller}: warmup must be a non-negative integer, got ${warmup}`);
   }
-  keepAlive(sink);
-  return { ...summarize(samples), samplesMs: samples };
+  if (!Number.isFinite(warmupMs) || warmupMs < 0) {
+    throw new RangeError(`${caller}: warmupMs must be a non-negative number of milliseconds, got ${warmupMs}`);
+  }
 }
 
 /** Median, min and max of `samples` (ms). Throws on an empty array. */
@@ -56,18 +111,6 @@ export function summarize(samples: Float64Array): Omit<Timing, "samplesMs"> {
   const n = sorted.length;
   const medianMs = n % 2 === 1 ? sorted[(n - 1) / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   return { medianMs, minMs: sorted[0], maxMs: sorted[n - 1], runs: n };
-}
-
-/** Formats a timing as `0.123 ms (min 0.101, max 0.180, 25 runs)`. */
-export function formatTiming(t: Timing, digits = 3): string {
-  return `${t.medianMs.toFixed(digits)} ms (min ${t.minMs.toFixed(digits)}, max ${t.maxMs.toFixed(digits)}, ${t.runs} runs)`;
-}
-
-let lastSink: unknown;
-/** Keeps a result reachable so the optimiser cannot drop the call that made it. */
-function keepAlive(value: unknown): void {
-  lastSink = value;
-  if (lastSink === keepAlive) console.log("");
 }
 
 /**

@@ -1,11 +1,12 @@
 /**
  * The one WebAssembly assembler of the project: the binary encoding (LEB128, vectors, sections, opcodes) and a
- * small instruction builder, enough to write SIMD kernels directly as bytes, with no toolchain. Used by the
- * L-BFGS kernels of `lib/train.ts` and the predict kernel of `lib/predict-kernel.ts` (both assembled at load
- * time) and by the generator of the committed int8/f32 kernels, `lib/wasm-kernels-gen.ts`.
+ * small instruction builder, enough to write SIMD kernels directly as bytes, with no toolchain. Every module of
+ * the project is written with it and assembled when first needed: the L-BFGS kernels (`lib/logistic-kernels.ts`),
+ * the predict kernel (`lib/predict-kernel.ts`) and the int8/f32 layers (`lib/wasm-kernels-gen.ts`); compiling
+ * and instantiating them is `lib/wasm-runtime.ts`.
  *
  * Everything here is pure: the same arguments give the same bytes, so a module can be rebuilt and compared
- * byte for byte (the test of `lib/wasm-kernels-binary.ts` relies on that).
+ * byte for byte (`test/wasm-assembler.test.ts` pins each module's SHA-256).
  *
  * @example
  * const add = new Code().get(0).get(1).op(OP.i32Add);
@@ -225,17 +226,5 @@ export class Code {
   /** `v128.const` of sixteen zero bytes. */
   v128Zero(): this {
     return this.simd(SIMD.v128Const, ...new Array<number>(16).fill(0));
-  }
-}
-
-/**
- * Compiles `bytes`, or returns `null` when this runtime cannot (no WebAssembly, or no SIMD): the caller then
- * takes its plain-JavaScript path.
- */
-export function compileIfSupported(bytes: Uint8Array): WebAssembly.Module | null {
-  try {
-    return typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    return null;
   }
 }

@@ -32,7 +32,7 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 6
   return spawnSync(cmd, args, { encoding: "utf8", env: env ?? process.env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** True when `jupyter nbconvert` answers and Python can import nbclient. */
+/** True when `jupyter nbconvert --version` succeeds (nbclient is not checked separately: nbconvert depends on it). */
 export function hasJupyter(): boolean {
   const nbconvert = run("jupyter", ["nbconvert", "--version"], undefined, 60_000);
   return nbconvert.status === 0;

@@ -5,6 +5,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { formatTable, REPORT_SECTIONS } from "../bench/bench";
 
@@ -64,4 +66,30 @@ test("bench --json --quick prints one well-formed JSON report", () => {
   const table = formatTable(report);
   assert.match(table, /^figure\s+median ms/);
   assert.match(table, /train\.lbfgs\/sklearn\.fit/);
+});
+
+test("when the Python side fails to set up, the bench stops its worker, says why and exits 1", () => {
+  // A "Python" that passes the scikit-learn probe, then answers every request with an error and, like the real
+  // worker, keeps reading stdin: the bench must close it, or it would never exit.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-test-"));
+  const fake = path.join(dir, "python");
+  fs.writeFileSync(
+    fake,
+    '#!/bin/sh\n[ "$1" = "-c" ] && exit 0\nwhile read -r line; do echo \'{"error": "FileNotFoundError: no digits here"}\'; done\n',
+    { mode: 0o755 },
+  );
+  try {
+    const run = spawnSync(process.execPath, [BENCH, "--json", "--quick"], {
+      encoding: "utf8",
+      timeout: 60_000,
+      env: { ...process.env, BENCH_PYTHON: fake },
+    });
+    assert.equal(run.signal, null, `the bench did not exit by itself:\n${run.stderr}`);
+    assert.equal(run.status, 1, run.stderr);
+    assert.equal(run.stdout, "");
+    const lastLine = run.stderr.trim().split("\n").pop();
+    assert.equal(lastLine, `bench: Python (${fake}), request setup: FileNotFoundError: no digits here`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compareSolvers } from "../lib/compare-solvers";
 import { loadDigits } from "../lib/data";
+import { accuracy, predictFp32 } from "../lib/predict";
 import { quantizeModel } from "../lib/quantize";
 import { trainTestSplit } from "../lib/split";
 import { trainLogisticRegression } from "../lib/train";
@@ -20,8 +21,26 @@ test("compareSolvers: one row per solver with time, iterations, convergence and 
   assert.equal(r.fits, 2);
   assert.ok(r.train_ms > 0);
   assert.equal(r.mean_iterations, g.n_iter.reduce((a, b) => a + b, 0) / 10); // 48.6, as scikit-learn's n_iter_
-  assert.equal(r.converged, "10/10");
+  assert.equal(r.converged, 10);
+  assert.equal(r.classes, 10);
   assert.equal(r.test_accuracy, 0.96);
+  assert.deepEqual(Object.keys(r), ["solver", "train_ms", "fits", "mean_iterations", "converged", "classes", "test_accuracy"]);
+});
+
+test("compareSolvers passes the other training options on: fewer iterations than needed, fewer classes converge", () => {
+  const Xtr = takeRows(Xs, g.train_idx);
+  const ytr = takeLabels(y, g.train_idx);
+  const Xte = takeRows(Xs, g.test_idx);
+  const yte = takeLabels(y, g.test_idx);
+  const [r] = compareSolvers(Xtr, ytr, Xte, yte, ["lbfgs"], { lbfgs: 1 }, { maxIter: 10 });
+  assert.equal(r.solver, "lbfgs");
+  assert.equal(r.mean_iterations, 10);
+  assert.equal(r.converged, 0);
+  assert.equal(r.classes, 10);
+  // The model is the one trained directly with those options.
+  const direct = trainLogisticRegression(Xtr, ytr, { solver: "lbfgs", maxIter: 10 });
+  assert.equal(r.test_accuracy, Math.round(accuracy(predictFp32(Xte, direct.model), yte) * 10000) / 10000);
+  assert.ok(r.test_accuracy < 0.96);
 });
 
 test("compareSolvers refuses a repeat count that is not a positive integer", () => {

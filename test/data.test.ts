@@ -6,6 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { DEFAULT_DIGITS_PATH, loadDigits, parseDigitsCsv, scalePixels } from "../lib/data";
+import { digitsFrame } from "../lib/frames";
+import { matrix, shape } from "../lib/matrix";
 import { ROOT } from "./paths";
 
 const sha256 = (buf: Buffer): string => crypto.createHash("sha256").update(buf).digest("hex");
@@ -89,4 +91,15 @@ test("Windows line endings, a missing final newline, trailing blank lines and 16
   assert.deepEqual(Array.from(e.y), [4]);
   assert.throws(() => parseDigitsCsv(`${row(["0x10", ...Array(63).fill("0")])}\n`), /pixel 1 is "0x10", expected an integer/);
   assert.throws(() => parseDigitsCsv(`${row(["Infinity", ...Array(63).fill("0")])}\n`), /pixel 1 is "Infinity", expected an integer/);
+});
+
+test("digitsFrame and shape: the first rows as a DataFrame, and clear errors", () => {
+  const { X, y } = parseDigitsCsv(`${row(undefined, "1")}\n${row(undefined, "2")}\n`);
+  const df = digitsFrame(X, y, 5);
+  assert.deepEqual(df.shape, [2, 65]);
+  assert.deepEqual(df.columns.slice(0, 3), ["label", "px0", "px1"]);
+  assert.deepEqual(shape(X), [2, 64]);
+  assert.throws(() => digitsFrame(X, y.subarray(0, 1)), /X has 2 rows but y has 1 labels/);
+  assert.throws(() => digitsFrame(matrix(new Float32Array(0), 0, 64), new Int32Array(0)), /digitsFrame: X has no rows/);
+  assert.throws(() => digitsFrame(X, y, 0), /rows must be a positive integer, got 0/);
 });

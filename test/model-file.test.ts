@@ -248,10 +248,29 @@ test("when the final rename fails, the temporary file is removed and the error n
   assert.throws(() => saveModel(target, digitsModel), (err: unknown) => {
     assert.ok(err instanceof ModelFileError);
     assert.match(err.message, new RegExp(`^${target.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: cannot save: E[A-Z]+`));
+    // The code once, Node's description, and not the temporary file's name: `EISDIR: illegal operation on a directory`.
+    assert.match(err.problem, /^cannot save: (E[A-Z]+): [a-z][^,:]*$/);
+    assert.doesNotMatch(err.message, /\.tmp/);
     return true;
   });
   assert.deepEqual(strays(), []);
-  assert.throws(() => saveModel(path.join(dir, "no-such-dir", "m.q8m"), digitsModel), /cannot save: ENOENT/);
+});
+
+test("saving into a missing folder: the error names the file and the folder, once, and no temporary file", () => {
+  const missing = path.join(dir, "no-such-dir");
+  const target = path.join(missing, "m.q8m");
+  assert.throws(() => saveModel(target, digitsModel), {
+    name: "ModelFileError",
+    message: `${target}: cannot save: the folder ${missing} does not exist`,
+  });
+  assert.equal(fs.existsSync(missing), false);
+  const notAFolder = file("plain-file");
+  fs.writeFileSync(notAFolder, "x");
+  assert.throws(() => saveModel(path.join(notAFolder, "m.q8m"), digitsModel), {
+    name: "ModelFileError",
+    message: `${path.join(notAFolder, "m.q8m")}: cannot save: ${notAFolder} is not a folder`,
+  });
+  assert.deepEqual(strays(), []);
 });
 
 test.after(() => fs.rmSync(dir, { recursive: true, force: true }));

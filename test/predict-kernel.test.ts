@@ -3,9 +3,10 @@ import assert from "node:assert/strict";
 import { matrix, type Matrix } from "../lib/matrix";
 import type { LinearModel } from "../lib/model";
 import { predictFp32, predictInt8 } from "../lib/predict";
-import { linearScores, predictKernelBytes, referenceScores, wasmScores, wasmScoresAvailable } from "../lib/predict-kernel";
+import { linearScores, predictKernelBytes, referenceScores, wasmScores } from "../lib/predict-kernel";
 import { quantizeModel } from "../lib/quantize";
 import { seededUniform } from "../lib/scaling-study";
+import { wasmSimdAvailable } from "../lib/wasm-runtime";
 
 function randomCase(seed: number, n: number, k: number, d: number): { X: Matrix<Float32Array>; model: LinearModel } {
   const next = seededUniform(seed);
@@ -42,7 +43,7 @@ function assertSameScores(actual: Float64Array, expected: Float64Array, label: s
 
 test("the kernel module is valid SIMD WebAssembly and runs here", () => {
   assert.ok(WebAssembly.validate(predictKernelBytes()));
-  assert.ok(wasmScoresAvailable());
+  assert.ok(wasmSimdAvailable());
   const names = WebAssembly.Module.exports(new WebAssembly.Module(predictKernelBytes())).map((e) => e.name);
   assert.deepEqual(names, ["scores_2x2", "scores_2x4", "scores_2x6", "scores_2x8", "scores_2x10"]);
 });

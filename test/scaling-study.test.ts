@@ -4,6 +4,7 @@ import { dequantizeRows, quantizeRows } from "../lib/quantize";
 import { activationParamsForRange } from "../lib/int8-kernel";
 import {
   LAYER_KERNELS,
+  availableKernels,
   markCrossovers,
   prepareLayer,
   prepareSweep,
@@ -108,7 +109,11 @@ test("markCrossovers: where a kernel's curve crosses FP32's along the batch axis
     row("wasm", "b", 1, 3), row("wasm", "b", 16, 3),
     row("integer", "b", 1, 1.1), row("integer", "b", 16, 0.8), row("integer", "b", 256, 0.9), row("integer", "b", 1024, 1.01),
   ];
+  const before = [...rows];
   const crossovers = markCrossovers(rows);
+  // The array is updated in place with copies; the row objects themselves are not modified.
+  assert.ok(before.every((r) => !r.crossover));
+  assert.equal(rows.filter((r, i) => r !== before[i]).length, 3);
   assert.deepEqual(crossovers, [
     { kernel: "wasm", layer: "a", batch: 16, becomes: "faster" },
     { kernel: "integer", layer: "b", batch: 16, becomes: "slower" },
@@ -124,7 +129,7 @@ test("markCrossovers: where a kernel's curve crosses FP32's along the batch axis
   for (const t of plot.data) assert.equal(t.x?.length, t.y?.length);
 });
 
-test("scalingSummary: one row per layer and batch, speed-ups side by side, crossovers starred", () => {
+test("scalingSummary: one row per layer and batch, speed-ups side by side (numbers), crossovers in their own column", () => {
   const row = (layer: string, batch: number, kernel: ScalingRow["kernel"], medianMs: number, speedupVsFp32: number, crossover = false): ScalingRow => ({
     layer, inFeatures: 1, outFeatures: 1, batch, kernel, macs: batch, medianMs, minMs: medianMs, maxMs: medianMs, runs: 1,
     gmacPerSecond: 0, speedupVsFp32, fasterThanFp32: speedupVsFp32 > 1, crossover,
@@ -134,7 +139,31 @@ test("scalingSummary: one row per layer and batch, speed-ups side by side, cross
     row("8x8", 4, "fp32", 2, 1), row("8x8", 4, "wasm", 0.5, 4), row("8x8", 4, "integer", 1.6, 1.25, true),
   ]);
   assert.deepEqual(summary, [
-    { layer: "8x8", batch: 1, fp32_ms: 0.5, wasm: 2, integer: 0.5 },
-    { layer: "8x8", batch: 4, fp32_ms: 2, wasm: 4, integer: "1.25*" },
+    { layer: "8x8", batch: 1, fp32_ms: 0.5, wasm: 2, integer: 0.5, crossover: "" },
+    { layer: "8x8", batch: 4, fp32_ms: 2, wasm: 4, integer: 1.25, crossover: "integer faster from here" },
   ]);
+  // Every kernel column is a number; the column order is layer, batch, fp32_ms, the kernels, crossover.
+  for (const r of summary) {
+    assert.deepEqual(Object.keys(r), ["layer", "batch", "fp32_ms", "wasm", "integer", "crossover"]);
+    assert.ok(typeof r.wasm === "number" && typeof r.integer === "number");
+  }
+  const two = scalingSummary([
+    row("8x8", 16, "fp32", 1, 1), row("8x8", 16, "wasm", 2, 0.5, true), row("8x8", 16, "integer", 0.5, 2, true),
+  ]);
+  assert.equal(two[0].crossover, "wasm slower from here; integer faster from here");
+});
+
+test("runScalingStudy: each bad timing option is refused with its name", () => {
+  const base = { layers: [{ inFeatures: 4, outFeatures: 2 }], batches: [1], kernels: ["fp32"] as const, budgetMs: 1, warmupMs: 0 };
+  assert.throws(() => runScalingStudy({ ...base, minRepeat: 0 }), /runScalingStudy: options\.minRepeat must be an integer ≥ 1, got 0/);
+  assert.throws(() => runScalingStudy({ ...base, minRepeat: 1.5 }), /options\.minRepeat must be an integer ≥ 1, got 1\.5/);
+  assert.throws(() => runScalingStudy({ ...base, minRepeat: 5, maxRepeat: 4 }), /options\.maxRepeat must be an integer ≥ 5, got 4/);
+  assert.throws(() => runScalingStudy({ ...base, warmup: -1 }), /options\.warmup must be an integer ≥ 0, got -1/);
+  assert.throws(() => runScalingStudy({ ...base, budgetMs: NaN }), /options\.budgetMs must be a non-negative number of milliseconds, got NaN/);
+  assert.throws(() => runScalingStudy({ ...base, warmupMs: -5 }), /options\.warmupMs must be a non-negative number/);
+  assert.throws(() => runScalingStudy({ ...base, kernels: ["gpu" as "fp32"] }), /unknown kernel "gpu"; expected fp32, dequant, integer, wasm, wasm-fp32/);
+  // A larger minRepeat alone raises the default maxRepeat (25) with it, as before.
+  assert.equal(runScalingStudy({ ...base, minRepeat: 30 }).rows[0].runs, 30);
+  // Every kernel runs here (WebAssembly SIMD is available), so the default is all of them.
+  assert.deepEqual(availableKernels(), LAYER_KERNELS);
 });
