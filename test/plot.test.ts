@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as vm from "node:vm";
-import { setDisplayPublisher, type DisplayData } from "../lib/display";
+import { captureDisplays } from "./capture-display";
 import {
   barChart,
   createPlot,
@@ -13,20 +13,7 @@ import {
   resetPlotlyJsInclusion,
 } from "../lib/plot";
 
-/** Runs `fn` with display messages captured instead of sent. */
-function capture(fn: () => void): DisplayData[] {
-  const sent: DisplayData[] = [];
-  setDisplayPublisher((content, update) => {
-    assert.equal(update, false, "a new output, not an update");
-    sent.push(content);
-  });
-  try {
-    fn();
-  } finally {
-    setDisplayPublisher(undefined);
-  }
-  return sent;
-}
+const capture = captureDisplays;
 
 const PLOTLY_MARKER = `plotly.js (basic - minified) v${plotlyJsVersionString()}`;
 

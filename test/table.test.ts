@@ -1,23 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DataFrame } from "danfojs-node";
-import { setDisplayPublisher, type DisplayData } from "../lib/display";
+import { captureDisplays } from "./capture-display";
 import { dataFrameToHtml, dataFrameToText, displayTable, escapeHtml, tableBundle } from "../lib/table";
 
-/** Runs `fn` with display messages captured instead of sent. */
-function capture(fn: () => void): DisplayData[] {
-  const sent: DisplayData[] = [];
-  setDisplayPublisher((content, update) => {
-    assert.equal(update, false, "a new output, not an update");
-    sent.push(content);
-  });
-  try {
-    fn();
-  } finally {
-    setDisplayPublisher(undefined);
-  }
-  return sent;
-}
+const capture = captureDisplays;
 
 const summary = (): DataFrame =>
   new DataFrame(
