@@ -25,13 +25,13 @@
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
 import * as readline from "node:readline";
-import { DEFAULT_DIGITS_PATH, loadDigits, scalePixels } from "../lib/data";
-import { takeLabels, takeRows } from "../lib/matrix";
-import { accuracy, predictFp32, predictInt8 } from "../lib/predict";
-import { quantizeModel } from "../lib/quantize";
-import { summarize, timeIt, warmUp, type TimeItOptions } from "../lib/timing";
-import { trainLogisticRegression } from "../lib/train";
-import { agreement, differencesFromSklearn, sklearnGolden } from "../test/golden-data";
+import { DEFAULT_DIGITS_PATH, loadDigits, scalePixels } from "../lib/core/data";
+import { takeLabels, takeRows } from "../lib/core/matrix";
+import { accuracy, predictFp32, predictInt8 } from "../lib/core/predict";
+import { quantizeModel } from "../lib/core/quantize";
+import { summarize, timeIt, warmUp, type TimeItOptions } from "../lib/core/timing";
+import { trainLogisticRegression } from "../lib/core/train";
+import { agreement, differencesFromSklearn, sklearnGolden } from "../test/helpers/golden-data";
 import { int8BenchCases } from "./int8-cases";
 
 /** One figure of the report. */

@@ -14,12 +14,12 @@
  * Quick (`{ quick: true }`): 64x10 and 256x256 ×
  * batches 1 and 32.
  */
-import type { Matrix } from "../lib/matrix";
-import type { LinearModel } from "../lib/model";
-import { quantizeModel } from "../lib/quantize";
-import { DIGITS_PIXEL_PARAMS, predictInt8Integer, prepareIntegerModel, quantizeActivations } from "../lib/int8-kernel";
-import { predictInt8Wasm, prepareWasmIntegerModel } from "../lib/wasm-kernels";
-import { LAYER_KERNELS, prepareSweep, type LayerShape } from "../lib/scaling-study";
+import type { Matrix } from "../lib/core/matrix";
+import type { LinearModel } from "../lib/core/model";
+import { quantizeModel } from "../lib/core/quantize";
+import { DIGITS_PIXEL_PARAMS, predictInt8Integer, prepareIntegerModel, quantizeActivations } from "../lib/studies/integer-inference";
+import { predictInt8Wasm, prepareWasmIntegerModel } from "../lib/kernels/wasm-kernels";
+import { LAYER_KERNELS, prepareSweep, type LayerShape } from "../lib/studies/scaling";
 import type { BenchCase } from "./types";
 
 /** The sweep of the full benchmark. */

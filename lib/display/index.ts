@@ -1,0 +1,9 @@
+/** Rich outputs: one MIME bundle per output (HTML + text, and plotly JSON for plots), sent through the kernel. */
+// Tables: danfojs-node DataFrames as pandas-style HTML with a text fallback.
+export { displayTable, tableBundle, type TableOptions } from "./table";
+// Plots: plotly-notebook-js figures drawn offline by plotly.js.
+export { createPlot, displayPlot, type NotebookPlot, type PlotlyTrace, type PlotlyLayout } from "./plot";
+// Section 2: the first digits.
+export { digitsFrame } from "./digits-frame";
+// The transport itself, for other kernels and tests.
+export { displayBundle, setDisplayPublisher, type MimeBundle, type DisplayData, type DisplayPublisher } from "./transport";

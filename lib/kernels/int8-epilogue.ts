@@ -1,0 +1,130 @@
+/**
+ * What the two integer kernels — TypeScript (`lib/int8-kernel.ts`) and WebAssembly SIMD (`lib/wasm-kernels.ts`)
+ * — share around their int32 sums: the input check, the epilogue that turns the sums into scores (zero-point
+ * corrections, one rescale, the bias) and the argmax that turns scores into labels. Both kernels leave their
+ * sums in the same layout, so one epilogue serves both and their scores agree to the bit:
+ *
+ *     acc[at + i·stride + c] = Σ_j xq[i, j] · q[c, j]    for c < k   (int32, exact)
+ *     acc[at + i·stride + k] = Σ_j xq[i, j]                           (the sum the weight zero-point multiplies)
+ */
+import type { ActivationParams, IntegerModel, QuantizedActivations } from "../studies/integer-inference";
+
+/** Checks activation parameters (scale positive and finite, zero-point an integer 0..255); returns them. */
+export function checkActivationParams(params: ActivationParams, caller: string): ActivationParams {
+  const { scale, zeroPoint } = params;
+  if (!(scale > 0) || !Number.isFinite(scale)) {
+    throw new RangeError(`${caller}: activation scale is ${scale}; expected a positive finite number`);
+  }
+  if (!Number.isInteger(zeroPoint) || zeroPoint < 0 || zeroPoint > 255) {
+    throw new RangeError(`${caller}: activation zero-point is ${zeroPoint}; expected an integer 0..255`);
+  }
+  return params;
+}
+
+/** Checks that `Xq` can run through `model`: its parameters, its feature count and its length. */
+export function checkIntegerInputs(Xq: QuantizedActivations, model: IntegerModel, caller: string): void {
+  checkActivationParams(Xq, caller);
+  if (Xq.cols !== model.nFeatures) {
+    throw new RangeError(`${caller}: Xq has ${Xq.cols} features but the model has ${model.nFeatures}`);
+  }
+  if (Xq.data.length !== Xq.rows * Xq.cols) {
+    throw new RangeError(`${caller}: Xq has ${Xq.data.length} values, expected ${Xq.rows}×${Xq.cols}`);
+  }
+}
+
+/**
+ * `out` when given (its length checked), else a new array of `length`: the optional output buffers of the
+ * kernels, so a caller that passes them allocates nothing per call.
+ */
+export function outputBuffer<T extends Float32Array | Int32Array | Uint8Array>(
+  out: T | undefined,
+  make: (length: number) => T,
+  length: number,
+  caller: string,
+  shape: string,
+): T {
+  const buffer = out ?? make(length);
+  if (buffer.length !== length) throw new RangeError(`${caller}: out has ${buffer.length} elements, expected ${shape}`);
+  return buffer;
+}
+
+/**
+ * The epilogue of the integer kernels. {@link begin} sets the per-call constants of each row c (float64):
+ *
+ *     mult[c] = sx · sw[c]
+ *     corr[c] = zx · Σ_j q[c, j] - d · zx · zw[c]           (an exact integer)
+ *
+ * and then `score = (acc - zw[c] · Σxq - corr[c]) · mult[c] + b[c]`, expanding `Σ_j (xq - zx)(q - zw)`: float64
+ * holds every term exactly, so the only roundings are the rescale and the bias. {@link scores} stores them
+ * float32; {@link labels} takes the argmax of the float64 scores. Its buffers grow to the largest model seen;
+ * nothing is allocated per call.
+ */
+export class IntegerEpilogue {
+  private model: IntegerModel | undefined;
+  private zw = new Int32Array(0);
+  private bias = new Float32Array(0);
+  private mult = new Float64Array(0);
+  private corr = new Float64Array(0);
+
+  /** Sets the constants for `model` and activations read as `(xq - zx) · sx`; returns `this`. */
+  begin(model: IntegerModel, sx: number, zx: number): this {
+    const { nClasses: k, nFeatures: d, rowSums, zeroPoints, scales } = model;
+    if (this.mult.length < k) {
+      this.mult = new Float64Array(k);
+      this.corr = new Float64Array(k);
+    }
+    for (let c = 0; c < k; c++) {
+      this.mult[c] = sx * scales[c];
+      this.corr[c] = zx * rowSums[c] - d * zx * zeroPoints[c];
+    }
+    this.model = model;
+    this.zw = zeroPoints;
+    this.bias = model.intercept;
+    return this;
+  }
+
+  /** Scores of `n` samples (sums laid out as in the file comment) into `out[outAt + i·k + c]`, float32. */
+  scores(acc: Int32Array, at: number, stride: number, n: number, out: Float32Array, outAt: number): void {
+    const k = this.current().nClasses;
+    for (let i = 0; i < n; i++) {
+      const a = at + i * stride;
+      const sumX = acc[a + k];
+      for (let c = 0; c < k; c++) out[outAt + i * k + c] = this.score(acc[a + c], sumX, c);
+    }
+  }
+
+  /** Labels of `n` samples into `out[outAt + i]`: the class of each sample's {@link bestClass}. */
+  labels(acc: Int32Array, at: number, stride: number, n: number, out: Int32Array, outAt: number): void {
+    const { classes } = this.current();
+    for (let i = 0; i < n; i++) out[outAt + i] = classes[this.bestClass(acc, at + i * stride)];
+  }
+
+  /**
+   * The argmax of the integer kernels: the row whose float64 score is largest, the FIRST of equal scores (as
+   * `np.argmax`); row 0 when none is larger than -Infinity.
+   */
+  private bestClass(acc: Int32Array, a: number): number {
+    const k = this.current().nClasses;
+    const sumX = acc[a + k];
+    let best = 0;
+    let bestScore = -Infinity;
+    for (let c = 0; c < k; c++) {
+      const score = this.score(acc[a + c], sumX, c);
+      if (score > bestScore) {
+        bestScore = score;
+        best = c;
+      }
+    }
+    return best;
+  }
+
+  /** The float64 score of row `c` from its int32 sum `dot` and the sample's `Σ xq`. */
+  private score(dot: number, sumX: number, c: number): number {
+    return (dot - this.zw[c] * sumX - this.corr[c]) * this.mult[c] + this.bias[c];
+  }
+
+  private current(): IntegerModel {
+    if (this.model === undefined) throw new Error("IntegerEpilogue: begin() was not called");
+    return this.model;
+  }
+}

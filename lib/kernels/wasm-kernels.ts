@@ -1,0 +1,296 @@
+/**
+ * The WebAssembly SIMD kernels (assembled on first use by `lib/wasm-kernels-gen.ts`, loaded through
+ * `lib/wasm-runtime.ts`) behind a typed API:
+ *
+ * - {@link prepareWasmIntegerModel} / {@link wasmIntegerScores} / {@link predictInt8Wasm}: the integer kernel of
+ *   `lib/int8-kernel.ts` with its int32 dot products done 8 at a time by `i32x4.dot_i16x8_s`;
+ * - {@link prepareWasmFp32Layer} / {@link wasmFp32Scores}: a float32 SIMD layer (`f32x4`), the fair float
+ *   baseline for the SIMD integer kernel.
+ *
+ * Each prepared model owns a WebAssembly memory holding its weights, laid out once: rows padded to a multiple of
+ * 16 bytes / 8 floats (zeros past the real columns, which add nothing to a dot product), the row count padded to
+ * a multiple of 4 (zero rows), and, for the integer model, one extra row of ones, whose "score" is each sample's
+ * `Σ xq` — the sum the weight zero-points multiply — so the kernel computes it too. The memory also holds
+ * scratch for the inputs and the raw int32/float32 outputs, grown to the largest batch seen.
+ *
+ * A call copies the batch in (the uint8 activations widened to int16 on the way, one native `Int16Array.set`),
+ * runs the kernels over blocks of weight rows (about 512 KB each, so a block stays in L2 while the samples stream
+ * by), and does the zero-point corrections, rescale, bias and argmax in TypeScript, O(n·k), with the epilogue
+ * the TypeScript kernel uses (`lib/int8-epilogue.ts`). Nothing is allocated per call beyond the output (pass
+ * `out` to avoid that too), except when a batch is larger than any before.
+ *
+ * These kernels need WebAssembly SIMD: where it is missing ({@link wasmSimdAvailable} is false), preparing a
+ * model throws an error that names the TypeScript kernels to use instead.
+ */
+import { matrix, type Matrix } from "../core/matrix";
+import type { IntegerModel, QuantizedActivations } from "../studies/integer-inference";
+import { IntegerEpilogue, checkIntegerInputs, outputBuffer } from "./int8-epilogue";
+import { DEPTH_STEP_BYTES, buildKernelsWasm, type KernelName } from "./wasm-kernels-gen";
+import { WasmArena, lazyWasmModule, roundUp, wasmSimdAvailable, wasmSimdRequired } from "./wasm-runtime";
+
+export { wasmSimdAvailable };
+
+type Kernel = (
+  x: number, xStride: number, nRows: number,
+  w: number, wStride: number, kRows: number,
+  depthBytes: number, out: number, outStride: number,
+) => void;
+
+type Kernels = Readonly<Record<KernelName, Kernel>>;
+
+const BLOCK_BYTES = 512 * 1024;
+/** Row blocks of the micro-kernels: 4×2 for batches, 1×4 for the rest; weight rows are padded to 4. */
+const ROW_MULTIPLE = 4;
+
+/** The compiled kernels module, assembled once; `null` when this runtime has no WebAssembly SIMD. */
+const kernelsModule = lazyWasmModule(buildKernelsWasm);
+
+/** The epilogue of the integer calls (`lib/int8-epilogue.ts`): its buffers grow to the largest model seen. */
+const epilogue = new IntegerEpilogue();
+
+/** A memory of at least `bytes` with the kernels instantiated on it; a clear error where SIMD is missing. */
+function newArena(bytes: number, caller: string, instead: string): WasmArena<Kernels> {
+  const module = kernelsModule();
+  if (module === null) throw wasmSimdRequired(caller, instead);
+  return new WasmArena<Kernels>(module, bytes);
+}
+
+/**
+ * The memory of a prepared layer: `rows` weight rows of `rowBytes` (padded) from offset 0, then scratch for a
+ * batch, grown to the largest batch seen: the inputs (`xRowBytes` a sample) and the raw 4-byte outputs
+ * (`[n, rows]`).
+ */
+class LayerMemory {
+  readonly arena: WasmArena<Kernels>;
+  /** Byte offsets of the inputs and of the outputs. */
+  xOff = 0;
+  outOff = 0;
+  private capacity = 0;
+  private readonly blockRows: number;
+
+  constructor(
+    private readonly rows: number,
+    private readonly rowBytes: number,
+    private readonly xRowBytes: number,
+    caller: string,
+    instead: string,
+  ) {
+    this.arena = newArena(rows * rowBytes, caller, instead);
+    this.blockRows = Math.max(ROW_MULTIPLE, Math.floor(BLOCK_BYTES / rowBytes / ROW_MULTIPLE) * ROW_MULTIPLE);
+  }
+
+  /**
+   * Copies the `[n, d]` inputs `x` into `view` (which reads the memory as elements of the kernel's input type,
+   * `dp` of them a sample: the padding columns are zero), growing the scratch first if `n` is the largest batch
+   * so far. `view` is a getter: growing renews the views.
+   */
+  copyIn(view: (arena: WasmArena<Kernels>) => Int16Array | Float32Array, x: Uint8Array | Float32Array, n: number, d: number, dp: number): void {
+    if (n > this.capacity) {
+      this.xOff = roundUp(this.rows * this.rowBytes, 64);
+      this.outOff = roundUp(this.xOff + n * this.xRowBytes, 64);
+      this.arena.ensure(this.outOff + n * this.rows * 4);
+      this.capacity = n;
+    }
+    const mem = view(this.arena);
+    const xi = this.xOff / mem.BYTES_PER_ELEMENT;
+    if (d === dp) {
+      mem.set(x, xi);
+    } else {
+      for (let i = 0; i < n; i++) {
+        const at = xi + i * dp;
+        mem.set(x.subarray(i * d, (i + 1) * d), at);
+        mem.fill(0, at + d, at + dp);
+      }
+    }
+  }
+
+  /**
+   * Runs `X · Wᵀ` for the `n` samples copied in, over blocks of weight rows, with the two micro-kernels: 4×NR
+   * for the multiple-of-4 samples of the batch, 1×NR for the rest. Outputs `[n, rows]` at {@link outOff}.
+   */
+  run(big: Kernel, small: Kernel, n: number): void {
+    const { xOff, xRowBytes: xStride, rowBytes: depthBytes, outOff, rows: kPad, blockRows } = this;
+    const outStride = kPad * 4;
+    const nMain = n - (n % 4);
+    for (let c0 = 0; c0 < kPad; c0 += blockRows) {
+      const rows = Math.min(blockRows, kPad - c0);
+      const w = c0 * depthBytes;
+      const o = outOff + c0 * 4;
+      if (nMain > 0) big(xOff, xStride, nMain, w, depthBytes, rows, depthBytes, o, outStride);
+      if (nMain < n) small(xOff + nMain * xStride, xStride, n - nMain, w, depthBytes, rows, depthBytes, o + nMain * outStride, outStride);
+    }
+  }
+}
+
+/** An {@link IntegerModel} laid out in WebAssembly memory for the SIMD kernel. */
+export class WasmIntegerModel {
+  /** The integer model it runs (sums, scales, zero-points, biases, classes). */
+  readonly model: IntegerModel;
+  /** Columns per padded row (`d` rounded up to 16): bytes per int8 weight row, int16 values per sample row. */
+  readonly paddedFeatures: number;
+  /**
+   * Weight rows in memory: the `k` rows, then one row of ones (its "score" is each sample's `Σ xq`, the sum the
+   * weight zero-point multiplies, so the kernel computes it too), then zero rows up to a multiple of 4.
+   */
+  readonly paddedClasses: number;
+  private readonly memory: LayerMemory;
+
+  /** Prefer {@link prepareWasmIntegerModel}. */
+  constructor(model: IntegerModel) {
+    const { nClasses: k, nFeatures: d } = model;
+    this.model = model;
+    this.paddedFeatures = roundUp(d, DEPTH_STEP_BYTES.i16i8);
+    this.paddedClasses = roundUp(k + 1, ROW_MULTIPLE);
+    const dp = this.paddedFeatures;
+    this.memory = new LayerMemory(this.paddedClasses, dp, 2 * dp, "prepareWasmIntegerModel", "use predictInt8Integer / integerScores (TypeScript)");
+    const { u8 } = this.memory.arena;
+    const q = model.qCoef.data;
+    // Int8 weights in an unsigned view: copy the bit patterns.
+    const qBytes = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
+    for (let c = 0; c < k; c++) u8.set(qBytes.subarray(c * d, (c + 1) * d), c * dp);
+    u8.fill(1, k * dp, k * dp + d);
+  }
+
+  /** Bytes of WebAssembly memory in use (weights + scratch for the largest batch so far). */
+  get memoryBytes(): number {
+    return this.memory.arena.byteLength;
+  }
+
+  /**
+   * Copies `Xq` in and runs the kernels: `acc[accIndex + i·paddedClasses + c]` is then `Σ_j xq[i, j]·q[c, j]`
+   * for `c < k`, and `Σ_j xq[i, j]` for `c = k` (the row of ones).
+   * @internal
+   */
+  accumulate(Xq: QuantizedActivations): { accIndex: number; acc: Int32Array } {
+    // Widened to int16 on the way in (Int16Array.set converts natively): the kernel then loads 8 activations
+    // with one plain load.
+    this.memory.copyIn((arena) => arena.i16, Xq.data, Xq.rows, Xq.cols, this.paddedFeatures);
+    const { arena, outOff } = this.memory;
+    this.memory.run(arena.exports.gemm_i16i8_4x2, arena.exports.gemm_i16i8_1x4, Xq.rows);
+    return { accIndex: outOff / 4, acc: arena.i32 };
+  }
+}
+
+/**
+ * Lays an {@link IntegerModel} out in WebAssembly memory for {@link wasmIntegerScores} / {@link predictInt8Wasm}.
+ *
+ * @example
+ * const wasmModel = prepareWasmIntegerModel(prepareIntegerModel(quantizeModel(model)));
+ */
+export function prepareWasmIntegerModel(model: IntegerModel): WasmIntegerModel {
+  return new WasmIntegerModel(model);
+}
+
+/**
+ * The float scores `[n, k]` of the integer kernel, dot products in WebAssembly SIMD: equal to
+ * `integerScores` of `lib/int8-kernel.ts` (the int32 sums are exact in both, and the epilogue is the same).
+ *
+ * @param out - optional `[n · k]` buffer.
+ * @example
+ * const scores = wasmIntegerScores(Xq, wasmModel); // [450, 10]
+ */
+export function wasmIntegerScores(Xq: QuantizedActivations, wm: WasmIntegerModel, out?: Float32Array): Matrix<Float32Array> {
+  checkIntegerInputs(Xq, wm.model, "wasmIntegerScores");
+  const n = Xq.rows;
+  const k = wm.model.nClasses;
+  const scores = outputBuffer(out, (length) => new Float32Array(length), n * k, "wasmIntegerScores", `${n}×${k}`);
+  const { accIndex, acc } = wm.accumulate(Xq);
+  epilogue.begin(wm.model, Xq.scale, Xq.zeroPoint).scores(acc, accIndex, wm.paddedClasses, n, scores, 0);
+  return matrix(scores, n, k);
+}
+
+/**
+ * Predicts labels `[n]` with the WebAssembly SIMD integer kernel: the same labels as `predictInt8Integer`
+ * (same exact int32 sums, same float epilogue, same first-of-equals argmax).
+ *
+ * @param out - optional `[n]` output.
+ * @example
+ * const yhat = predictInt8Wasm(quantizeActivations(Xte, DIGITS_PIXEL_PARAMS), wasmModel); // Int32Array [450]
+ */
+export function predictInt8Wasm(Xq: QuantizedActivations, wm: WasmIntegerModel, out?: Int32Array): Int32Array {
+  checkIntegerInputs(Xq, wm.model, "predictInt8Wasm");
+  const n = Xq.rows;
+  const labels = outputBuffer(out, (length) => new Int32Array(length), n, "predictInt8Wasm", `${n}`);
+  const { accIndex, acc } = wm.accumulate(Xq);
+  epilogue.begin(wm.model, Xq.scale, Xq.zeroPoint).labels(acc, accIndex, wm.paddedClasses, n, labels, 0);
+  return labels;
+}
+
+/** A float32 linear layer `[k, d]` + `[k]` laid out in WebAssembly memory for {@link wasmFp32Scores}. */
+export class WasmFp32Layer {
+  /** Output rows k. */
+  readonly outFeatures: number;
+  /** Input columns d. */
+  readonly inFeatures: number;
+  /** Floats per padded row (`d` rounded up to 8). */
+  readonly paddedFeatures: number;
+  /** Weight rows in memory (`k` rounded up to 4). */
+  readonly paddedOutFeatures: number;
+  private readonly bias: Float32Array;
+  private readonly memory: LayerMemory;
+
+  /** Prefer {@link prepareWasmFp32Layer}. */
+  constructor(W: Matrix<Float32Array>, b: Float32Array) {
+    const { rows: k, cols: d } = W;
+    if (b.length !== k) throw new RangeError(`prepareWasmFp32Layer: W has ${k} rows but b has ${b.length} biases`);
+    if (k === 0 || d === 0) throw new RangeError(`prepareWasmFp32Layer: W is [${k}, ${d}]; expected a non-empty matrix`);
+    this.outFeatures = k;
+    this.inFeatures = d;
+    this.paddedFeatures = roundUp(d, DEPTH_STEP_BYTES.f32 / 4);
+    this.paddedOutFeatures = roundUp(k, ROW_MULTIPLE);
+    const rowBytes = this.paddedFeatures * 4;
+    this.bias = b;
+    this.memory = new LayerMemory(this.paddedOutFeatures, rowBytes, rowBytes, "prepareWasmFp32Layer", "use linearFp32 (TypeScript)");
+    for (let c = 0; c < k; c++) this.memory.arena.f32.set(W.data.subarray(c * d, (c + 1) * d), c * this.paddedFeatures);
+  }
+
+  /** Bytes of WebAssembly memory in use. */
+  get memoryBytes(): number {
+    return this.memory.arena.byteLength;
+  }
+
+  /** @internal Runs the layer; see {@link wasmFp32Scores}. */
+  run(X: Matrix<Float32Array>, y: Float32Array): void {
+    const n = X.rows;
+    const kp = this.paddedOutFeatures;
+    const k = this.outFeatures;
+    this.memory.copyIn((arena) => arena.f32, X.data, n, X.cols, this.paddedFeatures);
+    const { arena, outOff } = this.memory;
+    this.memory.run(arena.exports.gemm_f32_4x2, arena.exports.gemm_f32_1x4, n);
+    const oi = outOff / 4;
+    const out = arena.f32;
+    const b = this.bias;
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < k; c++) y[i * k + c] = out[oi + i * kp + c] + b[c];
+    }
+  }
+}
+
+/**
+ * Lays a float32 layer out in WebAssembly memory for {@link wasmFp32Scores}.
+ *
+ * @example
+ * const layer = prepareWasmFp32Layer(model.coef, model.intercept); // [10, 64] + [10]
+ */
+export function prepareWasmFp32Layer(W: Matrix<Float32Array>, b: Float32Array): WasmFp32Layer {
+  return new WasmFp32Layer(W, b);
+}
+
+/**
+ * `X · Wᵀ + b` `[n, k]` with WebAssembly SIMD float32 (`f32x4` multiply and add; sums in float32, so the
+ * last bits can differ from `linearFp32`, which sums in float64).
+ *
+ * @param X - inputs `[n, d]`.
+ * @param out - optional `[n · k]` buffer.
+ * @example
+ * const scores = wasmFp32Scores(Xte, prepareWasmFp32Layer(model.coef, model.intercept)); // [450, 10]
+ */
+export function wasmFp32Scores(X: Matrix<Float32Array>, layer: WasmFp32Layer, out?: Float32Array): Matrix<Float32Array> {
+  const { rows: n, cols: d } = X;
+  const k = layer.outFeatures;
+  if (d !== layer.inFeatures) throw new RangeError(`wasmFp32Scores: X has ${d} features but the layer has ${layer.inFeatures}`);
+  const y = out ?? new Float32Array(n * k);
+  if (y.length !== n * k) throw new RangeError(`wasmFp32Scores: out has ${y.length} elements, expected ${n}×${k}`);
+  layer.run(X, y);
+  return matrix(y, n, k);
+}

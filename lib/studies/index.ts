@@ -1,0 +1,15 @@
+/** The sections beyond the original, one module each (11–15). */
+// 11. Two ways to train the same model.
+export { compareSolvers } from "./solvers";
+// 12. Real INT8: integer arithmetic end to end.
+export {
+  DIGITS_PIXEL_PARAMS, quantizeActivations, prepareIntegerModel, predictInt8Integer,
+  type ActivationParams, type QuantizedActivations, type IntegerModel,
+} from "./integer-inference";
+export { prepareWasmIntegerModel, predictInt8Wasm } from "../kernels/wasm-kernels";
+// 13. The choices side by side: per tensor / per row / symmetric, 8, 4 and 2 bits.
+export { compareQuantSchemes, quantizeWithScheme, schemesPlot, type QuantScheme, type QuantBits, type SchemeComparisonRow } from "./schemes";
+// 14. Saving and loading a quantized model.
+export { saveModel, loadModel, loadQuantizedModel, loadFloatModel } from "./model-file";
+// 15. Where INT8 pays.
+export { runScalingStudy, scalingSummary, scalingPlot, type ScalingStudyOptions } from "./scaling";

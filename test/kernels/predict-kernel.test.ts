@@ -1,0 +1,120 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { matrix, type Matrix } from "../../lib/core/matrix";
+import type { LinearModel } from "../../lib/core/model";
+import { predictFp32, predictInt8 } from "../../lib/core/predict";
+import { linearScores, predictKernelBytes, referenceScores, wasmScores } from "../../lib/kernels/predict-kernel";
+import { quantizeModel } from "../../lib/core/quantize";
+import { seededUniform } from "../../lib/studies/scaling";
+import { wasmSimdAvailable } from "../../lib/kernels/wasm-runtime";
+
+function randomCase(seed: number, n: number, k: number, d: number): { X: Matrix<Float32Array>; model: LinearModel } {
+  const next = seededUniform(seed);
+  return {
+    X: matrix(new Float32Array(n * d).map(() => next() * 3 - 1), n, d),
+    model: {
+      coef: matrix(new Float32Array(k * d).map(() => (next() - 0.5) * 4), k, d),
+      intercept: new Float32Array(k).map(() => next() - 0.5),
+      classes: Int32Array.from({ length: k }, (_, c) => 10 * c + 3),
+    },
+  };
+}
+
+/** The kernel's scores, copied out of its memory as a dense `[n · k]`. */
+function wasmDense(X: Matrix<Float32Array>, m: LinearModel): Float64Array {
+  const { data, offset, stride } = wasmScores(X, m.coef, m.intercept);
+  const n = X.rows;
+  const k = m.coef.rows;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) out[i * k + c] = data[offset + i * stride + c];
+  return out;
+}
+
+/**
+ * Stated tolerance: 0. Both paths compute `s = 0; s += x_j·w_j for j = 0..d-1; s += b` in float64, the same
+ * operations in the same order (no FMA in WebAssembly), so every score is the same float64, bit for bit.
+ */
+function assertSameScores(actual: Float64Array, expected: Float64Array, label: string): void {
+  assert.equal(actual.length, expected.length, label);
+  for (let i = 0; i < expected.length; i++) {
+    if (!Object.is(actual[i], expected[i])) assert.fail(`${label}: score ${i} is ${actual[i]}, the reference ${expected[i]}`);
+  }
+}
+
+test("the kernel module is valid SIMD WebAssembly and runs here", () => {
+  assert.ok(WebAssembly.validate(predictKernelBytes()));
+  assert.ok(wasmSimdAvailable());
+  const names = WebAssembly.Module.exports(new WebAssembly.Module(predictKernelBytes())).map((e) => e.name);
+  assert.deepEqual(names, ["scores_2x2", "scores_2x4", "scores_2x6", "scores_2x8", "scores_2x10"]);
+});
+
+test("random data, many shapes: WebAssembly scores equal the JavaScript reference bit for bit (tolerance 0)", () => {
+  let seed = 1;
+  // n odd/even/1; k below, at and above one block of 10 classes, odd and even; d from 1 up.
+  for (const n of [1, 2, 3, 7, 50]) {
+    for (const k of [1, 2, 3, 9, 10, 11, 20, 23]) {
+      for (const d of [1, 2, 5, 64, 67]) {
+        const { X, model } = randomCase(seed++, n, k, d);
+        const reference = referenceScores(X, model.coef, model.intercept);
+        assertSameScores(wasmDense(X, model), reference, `[${n}, ${k}, ${d}]`);
+        assert.deepEqual(predictFp32(X, model, { kernel: "wasm" }), predictFp32(X, model, { kernel: "js" }), `labels [${n}, ${k}, ${d}]`);
+      }
+    }
+  }
+});
+
+test("large magnitudes, NaN and ±Infinity: the same scores on both paths, and predict names the bad input", () => {
+  const { X, model } = randomCase(99, 9, 12, 16);
+  X.data[0] = 1e30;
+  X.data[17] = Number.NaN;
+  X.data[40] = Number.POSITIVE_INFINITY;
+  X.data[70] = Number.NEGATIVE_INFINITY;
+  model.coef.data[5] = -3e25;
+  const reference = referenceScores(X, model.coef, model.intercept);
+  assert.ok(reference.some(Number.isNaN));
+  assertSameScores(wasmDense(X, model), reference, "special values");
+  // A non-finite score has no argmax: both paths refuse with the same message, naming the first bad feature
+  // (X.data[17] with 16 features is row 1, column 1).
+  for (const kernel of ["wasm", "js"] as const) {
+    assert.throws(() => predictFp32(X, model, { kernel }), /predictFp32: X\[1, 1\] is NaN; expected finite features/);
+  }
+});
+
+test("no features: every score is its bias, on both paths", () => {
+  const model: LinearModel = { coef: matrix(new Float32Array(0), 3, 0), intercept: Float32Array.of(0.5, 2, -1), classes: Int32Array.of(1, 2, 3) };
+  const X = matrix(new Float32Array(0), 4, 0);
+  assertSameScores(wasmDense(X, model), referenceScores(X, model.coef, model.intercept), "d = 0");
+  assert.deepEqual(Array.from(predictFp32(X, model, { kernel: "wasm" })), [2, 2, 2, 2]);
+  assert.deepEqual(Array.from(predictFp32(X, model, { kernel: "js" })), [2, 2, 2, 2]);
+});
+
+test("the memory is reused between calls and grows when a larger X comes; results stay right after growing", () => {
+  const small = randomCase(5, 40, 10, 64);
+  const first = wasmScores(small.X, small.model.coef, small.model.intercept);
+  const again = wasmScores(small.X, small.model.coef, small.model.intercept);
+  assert.equal(again.data.buffer, first.data.buffer, "same memory, no new buffer for a same-size call");
+  const big = randomCase(6, 3000, 10, 64); // 3000·64·4 + 3000·10·8 bytes: past the first 64 KB page
+  const grown = wasmScores(big.X, big.model.coef, big.model.intercept);
+  assert.ok(grown.data.buffer.byteLength > first.data.buffer.byteLength);
+  assertSameScores(wasmDense(big.X, big.model), referenceScores(big.X, big.model.coef, big.model.intercept), "after growing");
+  assertSameScores(wasmDense(small.X, small.model), referenceScores(small.X, small.model.coef, small.model.intercept), "smaller again");
+});
+
+test("a changed model is seen by the next call (weights are laid out per call, not cached)", () => {
+  const { X, model } = randomCase(7, 20, 10, 64);
+  const before = wasmDense(X, model);
+  model.coef.data[3] += 1;
+  model.intercept[4] -= 2;
+  const after = wasmDense(X, model);
+  assert.notDeepEqual(after, before);
+  assertSameScores(after, referenceScores(X, model.coef, model.intercept), "changed model");
+});
+
+test('linearScores: "auto" runs the kernel here, "js" the reference; predictInt8 agrees on both paths', () => {
+  const { X, model } = randomCase(8, 33, 10, 64);
+  assert.equal(linearScores(X, model.coef, model.intercept).kernel, "wasm");
+  assert.equal(linearScores(X, model.coef, model.intercept, "js").kernel, "js");
+  const qm = quantizeModel(model);
+  assert.deepEqual(predictInt8(X, qm, { kernel: "wasm" }), predictInt8(X, qm, { kernel: "js" }));
+  assert.throws(() => predictFp32(X, model, { kernel: "gpu" as "js" }), /predictFp32: options.kernel must be "auto", "wasm" or "js", got "gpu"/);
+});
