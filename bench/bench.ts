@@ -31,7 +31,7 @@ import { accuracy, predictFp32, predictInt8 } from "../lib/core/predict";
 import { quantizeModel } from "../lib/core/quantize";
 import { summarize, timeIt, warmUp, type TimeItOptions } from "../lib/core/timing";
 import { trainLogisticRegression } from "../lib/core/train";
-import { agreement, differencesFromSklearn, sklearnGolden } from "../test/helpers/golden-data";
+import { agreement, differencesFromSklearn, sklearnGolden } from "./golden";
 import { int8BenchCases } from "./int8-cases";
 
 /** One figure of the report. */
