@@ -5,5 +5,7 @@ export { displayTable, tableBundle, type TableOptions } from "./table";
 export { createPlot, displayPlot, type NotebookPlot, type PlotlyTrace, type PlotlyLayout } from "./plot";
 // Section 2: the first digits.
 export { digitsFrame } from "./digits-frame";
+// The lesson's figures (sections 2, 5–6, 9, 13): images in a grid, the weight histogram, paired bars.
+export { imageGrid, INK_COLORSCALE, SIGNED_COLORSCALE, type ImageGridOptions, type Colorscale } from "./figures";
 // The transport itself, for other kernels and tests.
 export { displayBundle, setDisplayPublisher, type MimeBundle, type DisplayData, type DisplayPublisher } from "./transport";
