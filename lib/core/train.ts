@@ -44,8 +44,8 @@ export interface TrainResult {
   /** Iterations per binary problem, as scikit-learn's `n_iter_` (gd: `numSteps` for each). */
   readonly nIter: Int32Array;
   /**
-   * Per binary problem: did the optimiser stop on its convergence test (SciPy status 0)? gd has no test and
-   * always runs `numSteps` steps, so it reports `true`.
+   * Per binary problem: did the optimiser stop on its convergence test (SciPy status 0)? gd has no test: it
+   * stops after `numSteps` steps wherever it is, so it reports `false`.
    */
   readonly converged: boolean[];
   /** Convergence warnings in scikit-learn's `ConvergenceWarning` words, one per problem that did not converge. */
@@ -297,6 +297,10 @@ function trainGd(X: Matrix<Float32Array>, y: Int32Array, classes: Int32Array, op
     features.set(i, d, 1);
     encoded.set(i, 0, lowerBound(classes, y[i]));
   }
+  // The package transposes the (unchanging) features at every step, more than half of a step's time: hand it
+  // the transpose computed once. Same numbers, same model.
+  const transposed = features.transpose();
+  features.transpose = () => transposed;
   const Ctor = require("ml-logistic-regression") as MlLogisticRegressionConstructor;
   const lr = new Ctor({ numSteps, learningRate });
   lr.train(features, encoded);
@@ -313,7 +317,7 @@ function trainGd(X: Matrix<Float32Array>, y: Int32Array, classes: Int32Array, op
   return {
     model: { coef: matrix(W, k, d), intercept: b, classes },
     nIter: new Int32Array(k).fill(numSteps),
-    converged: new Array<boolean>(k).fill(true),
+    converged: new Array<boolean>(k).fill(false),
     warnings: [],
     kernels: "js",
   };
