@@ -15,7 +15,15 @@
  * // train_test_split(np.arange(1797), test_size=0.25, random_state=0, stratify=y)
  */
 import { Matrix, takeLabels, takeRows } from "./matrix";
+import { checksFor, describeValue } from "../numerics/checks";
 import { RandomState } from "../numerics/random-state";
+
+/**
+ * The most samples {@link trainTestSplitIndices} splits: 2**26 (67,108,864). Beyond it the indices alone take
+ * hundreds of megabytes and the shuffle minutes (2**31 ran ten minutes to 8.5 GB); a data set that large does not
+ * fit in memory as a matrix of pixels anyway.
+ */
+export const MAX_SPLIT_SAMPLES = 2 ** 26;
 
 /** Options of {@link trainTestSplitIndices}, named and defaulted as `train_test_split`'s keyword arguments. */
 export interface SplitOptions {
@@ -75,14 +83,25 @@ export interface TrainTestSplit {
  * trainTestSplitIndices(10, { testSize: 0.3, randomState: 42 });
  * // { train: [0, 7, 2, 9, 4, 3, 6], test: [8, 1, 5] }, as train_test_split(np.arange(10), test_size=0.3, random_state=42)
  */
-export function trainTestSplitIndices(nSamples: number, options: SplitOptions = {}): SplitIndices {
-  if (!Number.isSafeInteger(nSamples) || nSamples < 0) {
-    throw new TypeError(`trainTestSplitIndices: nSamples must be a non-negative integer, got ${nSamples}`);
+export function trainTestSplitIndices(nSamples: number, options?: SplitOptions): SplitIndices {
+  const check = checksFor("trainTestSplitIndices");
+  check.integer("nSamples", nSamples, { min: 0 });
+  if (nSamples > MAX_SPLIT_SAMPLES) {
+    throw new RangeError(
+      `trainTestSplitIndices: nSamples is ${nSamples}; at most ${MAX_SPLIT_SAMPLES} (2**26) samples can be split ` +
+        `(the indices alone would take ${Math.round((nSamples * 8) / 2 ** 20)} MB). Split a smaller set, or split ` +
+        "the indices of a sample of it.",
+    );
   }
-  const { nTrain, nTest } = validateShuffleSplit(nSamples, options.testSize, options.trainSize, 0.25);
-  const { stratify, randomState } = options;
+  const opts = check.options("options", options);
+  const { nTrain, nTest } = validateShuffleSplit(nSamples, opts.testSize, opts.trainSize, 0.25);
+  const { stratify, randomState } = opts;
+  if (stratify !== undefined && !(stratify instanceof Int32Array)) {
+    throw check.typeError("options.stratify", "an Int32Array of class labels (Int32Array.from(labels))", stratify);
+  }
+  const shuffle = check.boolean("options.shuffle", opts.shuffle ?? true);
 
-  if (options.shuffle === false) {
+  if (!shuffle) {
     if (stratify !== undefined) {
       throw new RangeError("Stratified train/test split is not implemented for shuffle=False");
     }
@@ -103,7 +122,12 @@ export function trainTestSplitIndices(nSamples: number, options: SplitOptions = 
  * const { Xtr, Xte, ytr, yte } = trainTestSplit(X, y, { testSize: 0.25, randomState: 0, stratify: y });
  * [Xtr.rows, Xte.rows]; // [1347, 450] for the 1797 digits
  */
-export function trainTestSplit(X: Matrix<Float32Array>, y: Int32Array, options: SplitOptions = {}): TrainTestSplit {
+export function trainTestSplit(X: Matrix<Float32Array>, y: Int32Array, options?: SplitOptions): TrainTestSplit {
+  const check = checksFor("trainTestSplit");
+  if (!(X?.data instanceof Float32Array) || !Number.isSafeInteger(X.rows) || !Number.isSafeInteger(X.cols)) {
+    throw check.typeError("X", "a Matrix<Float32Array> (as loadDigits and scalePixels return)", X);
+  }
+  if (!(y instanceof Int32Array)) throw check.typeError("y", "an Int32Array of labels", y);
   if (X.rows !== y.length) {
     throw new RangeError(
       `Found input variables with inconsistent numbers of samples: [${X.rows}, ${y.length}] (X has ${X.rows} rows, y ${y.length} labels)`,
@@ -250,7 +274,7 @@ function validateShuffleSplit(
 ): { nTrain: number; nTest: number } {
   for (const [name, v] of [["testSize", testSizeOption], ["trainSize", trainSize]] as const) {
     if (v !== undefined && typeof v !== "number") {
-      throw new TypeError(`trainTestSplitIndices: ${name} must be a number, got ${typeof v}`);
+      throw checksFor("trainTestSplitIndices").typeError(`options.${name}`, "a number (a fraction or a count)", v);
     }
   }
   const testSize = testSizeOption === undefined && trainSize === undefined ? defaultTestSize : testSizeOption;
@@ -326,15 +350,25 @@ function checkRandomState(seed: number | RandomState | undefined): RandomState {
   if (seed === undefined) return new RandomState();
   if (seed instanceof RandomState) return seed;
   if (typeof seed !== "number" || !Number.isInteger(seed)) {
+    // scikit-learn formats the seed with %r: '0' for a string; a JavaScript null is not taken for Python's None.
+    const shown = typeof seed === "number" ? pythonStr(seed) : typeof seed === "string" ? pythonRepr(seed) : describeValue(seed);
+    const hint = seed === null ? "; omit it for an unseeded generator, as random_state=None" : "";
     throw new RangeError(
-      `${pythonStr(Number(seed))} cannot be used to seed a numpy.random.RandomState instance ` +
-        "(randomState must be an integer 0..2**32-1)",
+      `${shown} cannot be used to seed a numpy.random.RandomState instance ` +
+        `(randomState must be an integer 0..2**32-1 or a RandomState, got ${describeValue(seed)}${hint})`,
     );
   }
   if (seed < 0 || seed > 0xffffffff) {
     throw new RangeError(`Seed must be between 0 and 2**32 - 1 (randomState=${pythonStr(seed)})`);
   }
   return new RandomState(seed);
+}
+
+/** Python's `repr` of a str: single quotes unless it holds one and no double quote. */
+function pythonRepr(s: string): string {
+  const escaped = s.replace(/\\/g, "\\\\").replace(/\n/g, "\\n");
+  if (s.includes("'") && !s.includes('"')) return `"${escaped}"`;
+  return `'${escaped.replace(/'/g, "\\'")}'`;
 }
 
 /** `np.arange(start, stop)` as int32. */

@@ -18,6 +18,8 @@
  * All arithmetic is float64.
  */
 
+import { checksFor } from "./checks";
+
 /** The function to minimise. */
 export interface Objective {
   /**
@@ -104,12 +106,18 @@ const LS_XTOL = 0.1; // relative width of the bracket below which the search giv
  * r.x; // ≈ [1, -2], r.status === 0
  */
 export function minimizeLbfgs(objective: Objective, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const m = checkInteger("memory", options.memory ?? 10, 1);
-  const maxIter = checkInteger("maxIter", options.maxIter ?? 15000, 1);
-  const maxFun = checkInteger("maxFun", options.maxFun ?? 15000, 1);
-  const maxLs = checkInteger("maxLineSearch", options.maxLineSearch ?? 20, 1);
-  const gtol = checkNonNegative("gtol", options.gtol ?? 1e-5);
-  const ftol = checkNonNegative("ftol", options.ftol ?? 2.220446049250313e-9);
+  const check = checksFor("minimizeLbfgs");
+  if (typeof (objective as Partial<Objective> | null)?.valueAndGradient !== "function") {
+    throw check.typeError("objective", "an object with a valueAndGradient(x, grad) method", objective);
+  }
+  if (!(x0 instanceof Float64Array)) throw check.typeError("x0", "a Float64Array", x0);
+  const opts = check.options("options", options);
+  const m = check.integer("memory", opts.memory ?? 10, { min: 1 });
+  const maxIter = check.integer("maxIter", opts.maxIter ?? 15000, { min: 1 });
+  const maxFun = check.integer("maxFun", opts.maxFun ?? 15000, { min: 1 });
+  const maxLs = check.integer("maxLineSearch", opts.maxLineSearch ?? 20, { min: 1 });
+  const gtol = check.nonNegative("gtol", opts.gtol ?? 1e-5);
+  const ftol = check.nonNegative("ftol", opts.ftol ?? 2.220446049250313e-9);
   const n = x0.length;
   if (n === 0) throw new RangeError("minimizeLbfgs: x0 is empty");
 
@@ -457,18 +465,4 @@ function maxAbs(a: Float64Array): number {
     if (v > m || v !== v) m = v; // NaN propagates, so a NaN gradient never passes as converged
   }
   return m;
-}
-
-function checkInteger(name: string, value: number, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new RangeError(`minimizeLbfgs: ${name} must be an integer >= ${min}, got ${value}`);
-  }
-  return value;
-}
-
-function checkNonNegative(name: string, value: number): number {
-  if (!(value >= 0) || !Number.isFinite(value)) {
-    throw new RangeError(`minimizeLbfgs: ${name} must be a finite number >= 0, got ${value}`);
-  }
-  return value;
 }

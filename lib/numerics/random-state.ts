@@ -1,3 +1,5 @@
+import { checksFor, describeValue } from "./checks";
+
 /** MT19937's state length (NumPy's `RK_STATE_LEN`). */
 const N = 624;
 const M = 397;
@@ -50,12 +52,19 @@ export class RandomState {
       seedFromEntropy(this.key);
       this.pos = N;
     } else if (typeof seed === "number") {
-      this.pos = seedWithInteger(this.key, checkSeedInteger(seed));
-    } else {
+      this.pos = seedWithInteger(this.key, checkSeedInteger(seed, "seed"));
+    } else if (Array.isArray(seed) || (ArrayBuffer.isView(seed) && !(seed instanceof DataView))) {
       const words = new Uint32Array(seed.length);
       if (seed.length === 0) throw new RangeError("Seed must be non-empty");
-      for (let i = 0; i < seed.length; i++) words[i] = checkSeedInteger(seed[i]);
+      for (let i = 0; i < seed.length; i++) words[i] = checkSeedInteger(seed[i], `seed[${i}]`);
       this.pos = seedWithArray(this.key, words);
+    } else {
+      // "0", null, {}: say what was passed (NumPy's own message for a string is about casting dtypes).
+      throw check.typeError(
+        "seed",
+        "an integer 0..2**32-1 or a non-empty array of them (omit it for an unseeded generator)",
+        seed,
+      );
     }
   }
 
@@ -79,8 +88,8 @@ export class RandomState {
    * `max` may be up to 2**53-1; max = 0 draws nothing.
    */
   randomInterval(max: number): number {
-    if (!Number.isInteger(max) || max < 0 || max > Number.MAX_SAFE_INTEGER) {
-      throw new RangeError(`randomInterval: max must be an integer 0..2**53-1, got ${max}`);
+    if (!Number.isSafeInteger(max) || max < 0) {
+      checksFor("randomInterval").integer("max", max, { min: 0, max: Number.MAX_SAFE_INTEGER, expected: "0..2**53-1" });
     }
     if (max === 0) return 0;
     if (max <= 0xffffffff) {
@@ -108,8 +117,10 @@ export class RandomState {
    * in a Float64Array because they may exceed int32 (|low|, |high| ≤ 2**53).
    */
   randint(low: number, high: number, size: number): Float64Array {
-    if (!Number.isInteger(low) || !Number.isInteger(high) || Math.abs(low) > 2 ** 53 || Math.abs(high) > 2 ** 53) {
-      throw new RangeError(`randint: low and high must be integers within ±2**53, got ${low}, ${high}`);
+    const check = checksFor("randint");
+    for (const [name, v] of [["low", low], ["high", high]] as const) {
+      if (typeof v !== "number") throw check.typeError(name, "an integer within ±2**53", v);
+      if (!Number.isInteger(v) || Math.abs(v) > 2 ** 53) throw check.rangeError(name, "an integer within ±2**53", v);
     }
     checkSize("randint", size);
     if (low >= high) throw new RangeError("low >= high");
@@ -162,11 +173,15 @@ export class RandomState {
   permutation(values: Int32Array | ArrayLike<number>): Int32Array;
   permutation(x: number | Int32Array | ArrayLike<number>): Int32Array {
     if (typeof x === "number") {
-      checkSize("permutation", x);
+      checkSize("permutation", x, "n");
       const out = new Int32Array(x);
       for (let i = 0; i < x; i++) out[i] = i;
       return this.shuffle(out);
     }
+    if (!Array.isArray(x) && !(ArrayBuffer.isView(x) && !(x instanceof DataView))) {
+      throw checksFor("permutation").typeError("x", "a number n or an array", x);
+    }
+    checkSize("permutation", x.length, "x.length");
     return this.shuffle(Int32Array.from(x));
   }
 
@@ -179,6 +194,9 @@ export class RandomState {
   choice(population: Int32Array | ArrayLike<number>, size: number): Int32Array;
   choice(a: number | Int32Array | ArrayLike<number>, size: number): Int32Array {
     checkSize("choice", size);
+    if (typeof a !== "number" && !Array.isArray(a) && !(ArrayBuffer.isView(a) && !(a instanceof DataView))) {
+      throw checksFor("choice").typeError("a", "an integer or an array", a);
+    }
     const popSize = typeof a === "number" ? a : a.length;
     if (typeof a === "number") {
       if (!Number.isInteger(a)) throw new TypeError(`choice: a must be 1-dimensional or an integer, got ${a}`);
@@ -214,13 +232,16 @@ export class RandomState {
 }
 
 /** NumPy's check on a seed word: an integer 0..2**32-1, else "Seed must be between 0 and 2**32 - 1". */
-function checkSeedInteger(seed: number): number {
-  if (!Number.isInteger(seed)) {
-    throw new TypeError(`Seed must be an integer 0..2**32-1, got ${seed} (NumPy: cannot cast float64 to int64)`);
+function checkSeedInteger(seed: unknown, name: string): number {
+  if (typeof seed !== "number" || !Number.isInteger(seed)) {
+    const numpy = typeof seed === "number" ? " (NumPy: cannot cast float64 to int64)" : "";
+    throw new TypeError(`Seed must be an integer 0..2**32-1, got ${describeValue(seed)}${numpy} (RandomState ${name})`);
   }
-  if (seed < 0 || seed > 0xffffffff) throw new RangeError("Seed must be between 0 and 2**32 - 1");
+  if (seed < 0 || seed > 0xffffffff) throw new RangeError(`Seed must be between 0 and 2**32 - 1 (RandomState ${name}=${seed})`);
   return seed >>> 0;
 }
+
+const check = checksFor("RandomState");
 
 /** `mt19937_seed` (= `init_genrand`): fills `key`, returns the position (N: refill before the first draw). */
 function seedWithInteger(key: Uint32Array, seed: number): number {
@@ -279,8 +300,11 @@ function smallestMask32(max: number): number {
   return mask >>> 0;
 }
 
-function checkSize(what: string, size: number): void {
-  if (!Number.isInteger(size) || size < 0) {
-    throw new RangeError(`${what}: size must be a non-negative integer, got ${size}`);
+/** The most values one call draws into a typed array (2**28: 1 GiB of float64); more is almost surely a mistake. */
+export const MAX_DRAWS = 2 ** 28;
+
+function checkSize(what: string, size: number, name = "size"): void {
+  if (!Number.isSafeInteger(size) || size < 0 || size > MAX_DRAWS) {
+    checksFor(what).integer(name, size, { min: 0, max: MAX_DRAWS, expected: "0..2**28 (the values one call allocates)" });
   }
 }

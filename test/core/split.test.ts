@@ -10,7 +10,7 @@ import path from "node:path";
 
 import { matrix } from "../../lib/core/matrix";
 import { RandomState } from "../../lib/numerics/random-state";
-import { approximateMode, SplitOptions, trainTestSplit, trainTestSplitIndices } from "../../lib/core/split";
+import { approximateMode, MAX_SPLIT_SAMPLES, SplitOptions, trainTestSplit, trainTestSplitIndices } from "../../lib/core/split";
 
 interface SplitCase {
   n: number;
@@ -149,8 +149,76 @@ test("non-finite sizes: Python's messages for inf and NaN", () => {
   assert.throws(() => trainTestSplitIndices(10, { testSize: NaN }), {
     message: /^cannot convert float NaN to integer \(testSize is NaN\)/,
   });
-  assert.throws(() => trainTestSplitIndices(10.5), TypeError);
-  assert.throws(() => trainTestSplitIndices(-1), TypeError);
+  assert.throws(() => trainTestSplitIndices(10.5), {
+    name: "RangeError",
+    message: "trainTestSplitIndices: nSamples must be an integer >= 0, got 10.5",
+  });
+  assert.throws(() => trainTestSplitIndices(-1), { name: "RangeError", message: /nSamples must be an integer >= 0, got -1$/ });
+});
+
+test("a seed of the wrong type says what was passed, in scikit-learn's words (not as if seed 0 were invalid)", () => {
+  const bad = (randomState: unknown): SplitOptions => ({ randomState: randomState as number });
+  // check_random_state('0') raises "'0' cannot be used to seed a numpy.random.RandomState instance"
+  assert.throws(() => trainTestSplitIndices(10, bad("0")), {
+    name: "RangeError",
+    message:
+      "'0' cannot be used to seed a numpy.random.RandomState instance " +
+      '(randomState must be an integer 0..2**32-1 or a RandomState, got "0" (a string))',
+  });
+  assert.throws(() => trainTestSplitIndices(10, bad(null)), {
+    name: "RangeError",
+    message:
+      "null cannot be used to seed a numpy.random.RandomState instance (randomState must be an integer 0..2**32-1 " +
+      "or a RandomState, got null; omit it for an unseeded generator, as random_state=None)",
+  });
+  assert.throws(() => trainTestSplitIndices(10, bad({})), { message: /^an object cannot be used to seed/ });
+  assert.throws(() => trainTestSplitIndices(10, bad("it's")), { message: /^"it's" cannot be used to seed/ });
+  // Seed 0 itself is valid, and so is every other integer up to 2**32-1.
+  assert.equal(trainTestSplitIndices(10, { randomState: 0 }).test.length, 3);
+  assert.equal(trainTestSplitIndices(10, { randomState: 2 ** 32 - 1 }).test.length, 3);
+});
+
+test("options of the wrong type are named, with what was passed", () => {
+  const call = (n: unknown, options?: unknown) => () => trainTestSplitIndices(n as number, options as SplitOptions);
+  assert.throws(call("10"), { name: "TypeError", message: 'trainTestSplitIndices: nSamples must be an integer >= 0, got "10" (a string)' });
+  assert.throws(call(10, 0.25), {
+    name: "TypeError",
+    message: "trainTestSplitIndices: options must be an object of named options (or omitted), got 0.25",
+  });
+  assert.throws(call(10, { testSize: "0.25" }), {
+    name: "TypeError",
+    message: 'trainTestSplitIndices: options.testSize must be a number (a fraction or a count), got "0.25" (a string)',
+  });
+  assert.throws(call(10, { shuffle: "false" }), {
+    name: "TypeError",
+    message: 'trainTestSplitIndices: options.shuffle must be true or false, got "false" (a string)',
+  });
+  // A plain array of labels would be sorted as strings by np.unique's port; it is refused, with the fix.
+  assert.throws(call(4, { stratify: [0, 1, 0, 1], randomState: 0 }), {
+    name: "TypeError",
+    message: "trainTestSplitIndices: options.stratify must be an Int32Array of class labels (Int32Array.from(labels)), got an array of 4",
+  });
+  const X = matrix(new Float32Array(8), 4, 2);
+  assert.throws(() => trainTestSplit(undefined as unknown as typeof X, new Int32Array(4)), {
+    name: "TypeError",
+    message: "trainTestSplit: X must be a Matrix<Float32Array> (as loadDigits and scalePixels return), got undefined",
+  });
+  assert.throws(() => trainTestSplit(X, [0, 1, 0, 1] as unknown as Int32Array), {
+    name: "TypeError",
+    message: "trainTestSplit: y must be an Int32Array of labels, got an array of 4",
+  });
+});
+
+test("a split too large to be meant is refused at once, with the limit (2**31 once ran ten minutes to 8.5 GB)", () => {
+  const t0 = process.hrtime.bigint();
+  assert.throws(() => trainTestSplitIndices(2 ** 31, { randomState: 0 }), {
+    name: "RangeError",
+    message:
+      "trainTestSplitIndices: nSamples is 2147483648; at most 67108864 (2**26) samples can be split (the indices " +
+      "alone would take 16384 MB). Split a smaller set, or split the indices of a sample of it.",
+  });
+  assert.throws(() => trainTestSplitIndices(MAX_SPLIT_SAMPLES + 1), { message: /at most 67108864 \(2\*\*26\)/ });
+  assert.ok(Number(process.hrtime.bigint() - t0) / 1e6 < 1000, "the guard must answer before any work");
 });
 
 test("a RandomState can be passed instead of a seed, and is advanced", () => {

@@ -140,6 +140,34 @@ test("seeds outside 0..2**32-1 throw NumPy's message; non-integers throw a TypeE
   assert.throws(() => new RandomState(1.5), { name: "TypeError", message: /integer/ });
   assert.throws(() => new RandomState([1, -2]), { name: "RangeError", message: /^Seed must be between 0 and 2\*\*32 - 1/ });
   assert.throws(() => new RandomState([]), { name: "RangeError", message: /^Seed must be non-empty/ });
+  // A seed of the wrong type is named as it was passed: "0" and null are not seed 0.
+  const seeded = (seed: unknown) => () => new RandomState(seed as number);
+  const expected = "an integer 0..2**32-1 or a non-empty array of them (omit it for an unseeded generator)";
+  assert.throws(seeded("0"), { name: "TypeError", message: `RandomState: seed must be ${expected}, got "0" (a string)` });
+  assert.throws(seeded(null), { name: "TypeError", message: `RandomState: seed must be ${expected}, got null` });
+  assert.throws(seeded([1, "2"]), { name: "TypeError", message: 'Seed must be an integer 0..2**32-1, got "2" (a string) (RandomState seed[1])' });
+  assert.throws(seeded(-1), { name: "RangeError", message: "Seed must be between 0 and 2**32 - 1 (RandomState seed=-1)" });
+});
+
+test("sizes are checked before anything is allocated, naming the method and argument", () => {
+  const rng = new RandomState(0);
+  assert.throws(() => rng.permutation(2 ** 31), {
+    name: "RangeError",
+    message: "permutation: n must be an integer 0..2**28 (the values one call allocates), got 2147483648",
+  });
+  assert.throws(() => rng.permutation("5" as unknown as number), {
+    name: "TypeError",
+    message: 'permutation: x must be a number n or an array, got "5" (a string)',
+  });
+  assert.throws(() => rng.choice(null as unknown as number, 2), { name: "TypeError", message: "choice: a must be an integer or an array, got null" });
+  assert.throws(() => rng.randomSample(-1), { name: "RangeError", message: /^randomSample: size must be an integer 0\.\.2\*\*28/ });
+  assert.throws(() => rng.randint(0, "9" as unknown as number, 1), {
+    name: "TypeError",
+    message: 'randint: high must be an integer within ±2**53, got "9" (a string)',
+  });
+  assert.throws(() => rng.randomInterval(0.5), { name: "RangeError", message: "randomInterval: max must be an integer 0..2**53-1, got 0.5" });
+  // Nothing was drawn by the refused calls: the stream is where a fresh generator's is.
+  assert.equal(rng.nextUint32(), new RandomState(0).nextUint32());
 });
 
 test("bad randint and choice arguments throw NumPy's messages", () => {
