@@ -9,7 +9,11 @@ export {
 export { prepareWasmIntegerModel, predictInt8Wasm } from "../kernels/wasm-kernels";
 // 13. The choices side by side: per tensor / per row / symmetric, 8, 4 and 2 bits.
 export { compareQuantSchemes, quantizeWithScheme, schemesPlot, type QuantScheme, type QuantBits, type SchemeComparisonRow } from "./schemes";
-// 14. Saving and loading a quantized model.
-export { saveModel, loadModel, loadQuantizedModel, loadFloatModel } from "./model-file";
+// 14. The model as an ONNX file, run by ONNX Runtime.
+export {
+  saveOnnxModel, loadOnnxModel, openOnnxSession, encodeOnnxModel, decodeOnnxModel, onnxRuntimeVersion,
+  OnnxFileError, OnnxRuntimeError, DEFAULT_MAX_MODEL_BYTES,
+  type LoadedOnnxModel, type OnnxFileInfo, type OnnxExportOptions, type OnnxSession, type OnnxResult,
+} from "./export";
 // 15. Where INT8 pays.
 export { runScalingStudy, scalingSummary, scalingPlot, type ScalingStudyOptions } from "./scaling";
