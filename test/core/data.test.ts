@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { DEFAULT_DIGITS_PATH, loadDigits, parseDigitsCsv, scalePixels } from "../../lib/core/data";
+import { DEFAULT_DIGITS_PATH, loadDigits, MAX_DIGITS_BYTES, parseDigitsCsv, scalePixels } from "../../lib/core/data";
 import { digitsFrame } from "../../lib/display/digits-frame";
 import { matrix, shape } from "../../lib/core/matrix";
 import { ROOT } from "../helpers/paths";
@@ -102,4 +103,138 @@ test("digitsFrame and shape: the first rows as a DataFrame, and clear errors", (
   assert.throws(() => digitsFrame(X, y.subarray(0, 1)), /X has 2 rows but y has 1 labels/);
   assert.throws(() => digitsFrame(matrix(new Float32Array(0), 0, 64), new Int32Array(0)), /digitsFrame: X has no rows/);
   assert.throws(() => digitsFrame(X, y, 0), /rows must be a positive integer, got 0/);
+});
+
+// ------------------------------------------------------------------------------------------------
+// Files that are not digits CSVs, or far too large: refused at once, with the limit and how to raise it.
+// ------------------------------------------------------------------------------------------------
+
+/**
+ * loadDigits(file) in a child process with a deadline, so that a loader that hangs (as on a FIFO or /dev/zero
+ * before these checks) fails this test instead of stopping the test run. Returns the error message and the time.
+ */
+function loadInChild(file: string, options?: object, timeoutMs = 20_000): { message: string; ms: number } {
+  const script =
+    `const { loadDigits } = require(${JSON.stringify(path.join(ROOT, "dist", "lib", "core", "data.js"))});` +
+    `try { const d = loadDigits(${JSON.stringify(file)}, ${JSON.stringify(options)}); console.log("loaded " + d.X.rows); }` +
+    `catch (e) { console.log(e.message); }`;
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: timeoutMs, maxBuffer: 1 << 20 });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  assert.equal(r.error, undefined, `loadDigits(${file}) did not return within ${timeoutMs} ms (${r.error?.message})`);
+  return { message: r.stdout.trim(), ms };
+}
+
+test("a FIFO, /dev/zero or a folder is refused at once, not read forever", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-kind-"));
+  const fifo = path.join(dir, "digits.csv");
+  assert.equal(spawnSync("mkfifo", [fifo]).status, 0, "mkfifo failed");
+  const cases: Array<[string, string]> = [
+    [fifo, `loadDigits: cannot read ${fifo}: it is a FIFO (named pipe), not a regular file; expected a .csv or .csv.gz file`],
+    ["/dev/zero", "loadDigits: cannot read /dev/zero: it is a character device (such as /dev/zero), not a regular file; expected a .csv or .csv.gz file"],
+    [dir, `loadDigits: cannot read ${dir}: it is a folder, not a regular file; expected a .csv or .csv.gz file`],
+  ];
+  for (const [file, message] of cases) {
+    const r = loadInChild(file, undefined, 10_000);
+    assert.equal(r.message, message);
+    assert.ok(r.ms < 5000, `${file}: ${r.ms} ms`);
+  }
+  // A symbolic link to a regular file is a regular file.
+  const link = path.join(dir, "link.csv.gz");
+  fs.symlinkSync(DEFAULT_DIGITS_PATH, link);
+  assert.equal(loadDigits(link).X.rows, 1797);
+});
+
+test("a file larger than the limit is refused before it is read, with the limit and how to raise it", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-big-"));
+  // 600 MB (sparse: nothing is written): V8 once failed on it with "Cannot create a string longer than …".
+  const big = path.join(dir, "big.csv");
+  fs.writeFileSync(big, "");
+  fs.truncateSync(big, 600 * 2 ** 20);
+  const gz = path.join(dir, "big.csv.gz");
+  fs.writeFileSync(gz, "");
+  fs.truncateSync(gz, 600 * 2 ** 20);
+  const fd = fs.openSync(gz, "r+");
+  fs.writeSync(fd, Buffer.from([0x1f, 0x8b]), 0, 2, 0);
+  fs.closeSync(fd);
+  for (const file of [big, gz]) {
+    const r = loadInChild(file);
+    assert.equal(
+      r.message,
+      `loadDigits: ${file} is 600 MiB (629145600 bytes), more than the 256 MiB loadDigits reads by default; if the ` +
+        "file really holds that much data, raise the limit: loadDigits(path, { maxBytes: 600 * 2 ** 20 })",
+    );
+    assert.ok(r.ms < 5000, `${file}: ${r.ms} ms`);
+  }
+  assert.equal(MAX_DIGITS_BYTES, 256 * 2 ** 20);
+});
+
+test("a gzip bomb stops at the limit, in well under a second of inflating, and says so", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-bomb-"));
+  // 300 gzip members of 1 MiB of zeros each: a 300 KB file that inflates to 300 MiB (gunzip reads every member).
+  const member = zlib.gzipSync(Buffer.alloc(2 ** 20), { level: 9 });
+  const bomb = path.join(dir, "bomb.csv.gz");
+  fs.writeFileSync(bomb, Buffer.concat(Array(300).fill(member)));
+  const size = fs.statSync(bomb).size;
+  assert.ok(size < 400_000, `${size}`);
+  const r = loadInChild(bomb);
+  assert.equal(
+    r.message,
+    `loadDigits: ${bomb} decompresses to more than 256 MiB (the file itself is ${size} bytes), more than the 256 MiB ` +
+      "loadDigits reads by default; if the file really holds that much data, raise the limit: " +
+      "loadDigits(path, { maxBytes: 512 * 2 ** 20 })",
+  );
+  assert.ok(r.ms < 10_000, `${r.ms} ms`);
+  // The same with a smaller limit of one's own, in this process.
+  assert.throws(() => loadDigits(bomb, { maxBytes: 2 ** 20 }), {
+    name: "RangeError",
+    message: /decompresses to more than 1 MiB .* more than the 1 MiB loadDigits reads \(options\.maxBytes\); .*\{ maxBytes: 2 \* 2 \*\* 20 \}\)$/,
+  });
+});
+
+test("raising maxBytes reads a file over the default; the limit counts decompressed bytes", () => {
+  const text = zlib.gunzipSync(fs.readFileSync(DEFAULT_DIGITS_PATH)); // 270 KB of text in a 57 KB file
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-limit-"));
+  const csv = path.join(dir, "digits.csv");
+  fs.writeFileSync(csv, text);
+  assert.throws(() => loadDigits(csv, { maxBytes: 100_000 }), {
+    name: "RangeError",
+    message: `loadDigits: ${csv} is ${text.length} bytes, more than the 100000 bytes loadDigits reads (options.maxBytes); if the file really holds that much data, raise the limit: loadDigits(path, { maxBytes: 1 * 2 ** 20 })`,
+  });
+  assert.throws(() => loadDigits(DEFAULT_DIGITS_PATH, { maxBytes: 100_000 }), /decompresses to more than 100000 bytes/);
+  assert.equal(loadDigits(csv, { maxBytes: text.length }).X.rows, 1797);
+  assert.equal(loadDigits(DEFAULT_DIGITS_PATH, { maxBytes: text.length }).X.rows, 1797);
+  assert.throws(() => loadDigits(csv, { maxBytes: 0 }), { name: "RangeError", message: /^loadDigits: options\.maxBytes must be an integer 1\.\./ });
+  assert.throws(() => loadDigits(csv, { maxBytes: "1e9" as unknown as number }), { name: "TypeError", message: /got "1e9" \(a string\)$/ });
+  assert.throws(() => loadDigits(null as unknown as string), {
+    name: "TypeError",
+    message: "loadDigits: filePath must be the path of a .csv or .csv.gz file, got null",
+  });
+});
+
+test("read in chunks: a file of many megabytes gives what parsing it at once gives, line numbers included", () => {
+  const text = zlib.gunzipSync(fs.readFileSync(DEFAULT_DIGITS_PATH)).toString("utf8");
+  // 8 copies (2.2 MB, three 1 MiB chunks) with Windows line endings: lines cross chunk boundaries, \r\n too.
+  const many = Array(8).fill(text).join("").replace(/\n/g, "\r\n");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-chunks-"));
+  const csv = path.join(dir, "many.csv");
+  fs.writeFileSync(csv, many);
+  const fromFile = loadDigits(csv);
+  const fromText = parseDigitsCsv(many);
+  const one = loadDigits();
+  assert.equal(fromFile.X.rows, 8 * 1797);
+  assert.deepEqual(fromFile.X.data, fromText.X.data);
+  assert.deepEqual(fromFile.y, fromText.y);
+  assert.deepEqual(fromFile.X.data.subarray(7 * 1797 * 64), one.X.data);
+  assert.deepEqual(fromFile.y.subarray(5 * 1797, 6 * 1797), one.y);
+  // A bad value deep in the file is named by its line, as in a file read at once.
+  const lines = many.split("\r\n");
+  lines[12_345] = lines[12_345].replace(/^\d+,/, "x,");
+  fs.writeFileSync(csv, lines.join("\r\n"));
+  assert.throws(() => loadDigits(csv), { message: `loadDigits: ${csv}, line 12346: pixel 1 is "x", expected an integer` });
+  // A file with no line ends (binary, or a wrong file) stops at the first 64 KiB, naming line 1.
+  fs.writeFileSync(csv, Buffer.alloc(3 * 2 ** 20, 0x41));
+  assert.throws(() => loadDigits(csv), {
+    message: `loadDigits: ${csv}, line 1: longer than 65536 bytes; expected 65 comma-separated values (64 pixels and a label) a line (is this a digits CSV?)`,
+  });
 });
