@@ -3,7 +3,7 @@
  * top to bottom: matrix → model → data → split → train → quantize → predict → size → timing.
  */
 // Shapes: a dense matrix is a flat typed array plus [rows, cols].
-export { matrix, shape, type Matrix } from "./matrix";
+export { matrix, shape, row, sliceRows, type Matrix } from "./matrix";
 export type { LinearModel, QuantizedLinearModel } from "./model";
 // 2. Load & prepare the digits.
 export { loadDigits, scalePixels, DEFAULT_DIGITS_PATH, type Digits } from "./data";
@@ -13,10 +13,10 @@ export { trainLogisticRegression, type TrainOptions, type TrainResult } from "./
 // 5–6. The quantization helpers and the per-row loop.
 export { quantizePerTensor, dequantizePerTensor, quantizeRows, dequantizeRows, quantizeModel, type Quantized, type RowQuantized } from "./quantize";
 // 4 and 7. Predictions and accuracy.
-export { predictFp32, predictInt8, accuracy } from "./predict";
+export { predictFp32, predictInt8, logits, argmax, accuracy } from "./predict";
 // 4 and 6. Sizes from the real typed arrays.
 export { modelSizeBytes, float64SizeBytes, quantizedSizeBytes } from "./size";
 // 3, 4 and 7. Timing: medians of repeated runs.
-export { timeIt, describeSpread, type Timing, type TimeItOptions } from "./timing";
+export { timeIt, timeItWithResult, describeSpread, type Timing, type TimeItOptions } from "./timing";
 // Printing rounded numbers, as Python's round(x, n).
 export { roundTo } from "../numerics/round";

@@ -39,6 +39,30 @@ export function shape(m: Matrix<Float32Array | Float64Array | Int8Array | Uint8A
   return [m.rows, m.cols];
 }
 
+/**
+ * Row `k` of `m`, like NumPy's `W[k]`: a view (no copy) of `m.cols` values.
+ *
+ * @example
+ * row(model.coef, 3); // Float32Array [64]: the weights of class 3
+ */
+export function row<T extends Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array>(m: Matrix<T>, k: number): T {
+  if (!Number.isInteger(k) || k < 0 || k >= m.rows) throw new RangeError(`row: k is ${k}; expected a row index 0..${m.rows - 1}`);
+  return m.data.subarray(k * m.cols, (k + 1) * m.cols) as T;
+}
+
+/**
+ * Rows `start` to `end` (excluded) of `m`, like NumPy's `X[start:end]`: a view (no copy), `[end - start, cols]`.
+ *
+ * @example
+ * sliceRows(X, 0, 10); // [10, 64]: the first ten digits
+ */
+export function sliceRows<T extends Float32Array | Float64Array | Int8Array | Uint8Array | Int32Array>(m: Matrix<T>, start: number, end: number): Matrix<T> {
+  if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end > m.rows || start > end) {
+    throw new RangeError(`sliceRows: rows ${start}..${end} are not within 0..${m.rows}`);
+  }
+  return matrix(m.data.subarray(start * m.cols, end * m.cols) as T, end - start, m.cols);
+}
+
 /** The rows `indices` of `m`, in that order, as a new `[indices.length, m.cols]` matrix. */
 export function takeRows(m: Matrix<Float32Array>, indices: ArrayLike<number>): Matrix<Float32Array> {
   const out = new Float32Array(indices.length * m.cols);

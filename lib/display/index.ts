@@ -6,6 +6,11 @@ export { initPlotly, createPlot, displayPlot, type NotebookPlot, type PlotlyTrac
 // Section 2: the first digits.
 export { digitsFrame } from "./digits-frame";
 // The lesson's figures (sections 2, 5–6, 9, 13): images in a grid, the weight histogram, paired bars.
-export { imageGrid, INK_COLORSCALE, SIGNED_COLORSCALE, type ImageGridOptions, type Colorscale } from "./figures";
+export {
+  imageGrid, weightImages, weightHistogram, sizeAndTimeChart, INK_COLORSCALE, SIGNED_COLORSCALE,
+  type ImageGridOptions, type WeightImagesOptions, type WeightHistogramOptions, type SizeAndTimeSpec, type Colorscale,
+} from "./figures";
+// Sections 5 and 7: the lib's own source, read from lib/ when the cell runs.
+export { showSource, sourceBundle, functionSource, type FunctionSource } from "./source";
 // The transport itself, for other kernels and tests.
 export { displayBundle, setDisplayPublisher, type MimeBundle, type DisplayData, type DisplayPublisher } from "./transport";

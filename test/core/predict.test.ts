@@ -2,9 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { matrix } from "../../lib/core/matrix";
 import type { LinearModel } from "../../lib/core/model";
-import { accuracy, predictFp32, predictInt8 } from "../../lib/core/predict";
-import { linearScores, referenceScores } from "../../lib/kernels/predict-kernel";
-import { quantizeModel } from "../../lib/core/quantize";
+import { accuracy, argmax, logits, predictFp32, predictInt8 } from "../../lib/core/predict";
+import { dequantizeRows, quantizeModel } from "../../lib/core/quantize";
 import { float64SizeBytes, modelSizeBytes, quantizedSizeBytes } from "../../lib/core/size";
 import { goldenSplit, sklearnGolden, sklearnModel as sklearnModelOf } from "../helpers/golden-data";
 
@@ -46,33 +45,45 @@ test("shape mismatches and empty inputs get clear errors", () => {
   assert.throws(() => accuracy(new Int32Array(0), new Int32Array(0)), /no labels to compare/);
 });
 
-test("the WebAssembly kernel and the JavaScript reference give the golden labels, FP32 and INT8, all 450", () => {
-  const qm = quantizeModel(sklearnModel);
-  for (const kernel of ["wasm", "js"] as const) {
-    assert.deepEqual(Array.from(predictFp32(Xte, sklearnModel, { kernel })), g.yhat_fp32, `predictFp32 ${kernel}`);
-    assert.deepEqual(Array.from(predictInt8(Xte, qm, { kernel })), g.yhat_int8, `predictInt8 ${kernel}`);
-  }
+test("logits is X · Wᵀ + b in float64; argmax takes the first largest score and maps through classes", () => {
+  const X = matrix(Float32Array.of(1, 2, 0.5, -1), 2, 2);
+  const W = matrix(Float32Array.of(1, 0, 0, 1, 1, 1), 3, 2);
+  const s = logits(X, W, Float32Array.of(0, 0.5, -3));
+  assert.deepEqual([s.rows, s.cols], [2, 3]);
+  assert.deepEqual(Array.from(s.data), [1, 2.5, 0, 0.5, -0.5, -3.5]);
+  assert.deepEqual(Array.from(argmax(s, Int32Array.of(4, 7, 9))), [7, 4]);
+  assert.deepEqual(Array.from(argmax(matrix(Float64Array.of(2, 2, 1), 1, 3), Int32Array.of(0, 1, 2))), [0], "a tie goes to the first");
+  assert.throws(() => argmax(matrix(Float64Array.of(0, NaN), 1, 2), Int32Array.of(0, 1)), /argmax: the score of sample 0 for class 1 is NaN/);
 });
 
-test("on the golden set the two kernels' scores are the same float64s, bit for bit", () => {
-  const wasm = linearScores(Xte, sklearnModel.coef, sklearnModel.intercept, "wasm");
-  const reference = referenceScores(Xte, sklearnModel.coef, sklearnModel.intercept);
-  for (let i = 0; i < Xte.rows; i++) {
-    for (let c = 0; c < 10; c++) {
-      assert.ok(Object.is(wasm.data[wasm.offset + i * wasm.stride + c], reference[i * 10 + c]), `sample ${i}, class ${c}`);
-    }
-  }
+test("predictInt8 is dequantize, then predictFp32's scores and argmax: the same labels as FP32 on the dequantized model", () => {
+  const qm = quantizeModel(sklearnModel);
+  const W = dequantizeRows({ q: qm.qCoef, scales: qm.scales, zeroPoints: qm.zeroPoints });
+  const dequantized: LinearModel = { coef: W, intercept: qm.intercept, classes: qm.classes };
+  assert.deepEqual(predictInt8(Xte, qm), predictFp32(Xte, dequantized));
+});
+
+test("missing or malformed arguments get the lib's error naming the argument, never a raw JavaScript error", () => {
+  const qm = quantizeModel(sklearnModel);
+  const bad = (v: unknown): never => v as never;
+  assert.throws(() => predictFp32(bad(undefined), sklearnModel), /^TypeError: predictFp32: X must be a float32 matrix .*, got undefined$/);
+  assert.throws(() => predictFp32(Xte, bad(undefined)), /^TypeError: predictFp32: model must be a model \{ coef, intercept, classes \}, got undefined$/);
+  assert.throws(() => predictFp32(bad({ rows: 1, cols: 64, data: new Float64Array(64) }), sklearnModel), /X must be a float32 matrix/);
+  assert.throws(() => predictFp32(Xte, bad(qm)), /predictFp32: model must be a model/, "a quantized model is not a float one");
+  assert.throws(() => predictInt8(Xte, bad(sklearnModel)), /predictInt8: qmodel must be a quantized model/);
+  assert.throws(() => predictInt8(bad(null), qm), /predictInt8: X must be .*, got null/);
+  assert.throws(() => predictFp32(Xte, { ...sklearnModel, classes: new Int32Array(3) }), /classes must be an Int32Array of 10 \(one per weight row\), got an Int32Array of 3/);
+  assert.throws(() => accuracy(bad(undefined), yte), /^TypeError: accuracy: yhat must be an Int32Array of labels, got undefined/);
 });
 
 test("NaN or infinite inputs and weights are named, never turned into a silent label", () => {
   const model = sklearnModelOf();
   const X = matrix(new Float32Array(2 * 64), 2, 64);
   X.data[64 + 5] = NaN;
-  for (const kernel of ["js", "wasm"] as const) {
-    assert.throws(() => predictFp32(X, model, { kernel }), /predictFp32: X\[1, 5\] is NaN; expected finite features/);
-  }
+  assert.throws(() => predictFp32(X, model), /predictFp32: X\[1, 5\] is NaN; expected finite features/);
   const bad = { ...model, intercept: Float32Array.from(model.intercept, (v, c) => (c === 3 ? Infinity : v)) };
   assert.throws(() => predictFp32(matrix(new Float32Array(64), 1, 64), bad), /the bias \[3\] is Infinity/);
   const q = quantizeModel(model);
-  assert.throws(() => predictInt8(Xte, { ...q, scales: q.scales.subarray(0, 2) }), /predictInt8: the model has 10 weight rows but 2 scales and 10 zero-points/);
+  assert.throws(() => predictInt8(Xte, { ...q, scales: q.scales.subarray(0, 2) }), /predictInt8: scales must be a Float32Array of 10 \(one per weight row\), got a Float32Array of 2/);
+  assert.throws(() => predictInt8(Xte, { ...q, scales: q.scales.map((s, k) => (k === 4 ? NaN : s)) }), /predictInt8: the scale of row 4 is NaN/);
 });

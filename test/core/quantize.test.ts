@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { matrix } from "../../lib/core/matrix";
-import { dequantizePerTensor, dequantizeRows, quantizeModel, quantizePerTensor, quantizeRows } from "../../lib/core/quantize";
+import { addLikeNumPy, dequantizePerTensor, dequantizeRows, quantizeModel, quantizePerTensor, quantizeRows } from "../../lib/core/quantize";
 import { sklearnGolden } from "../helpers/golden-data";
 
 const g = sklearnGolden;
@@ -51,4 +51,41 @@ test("bad weights get a clear error: empty, NaN, Infinity, and the row that has 
   assert.throws(() => quantizeRows(matrix(new Float32Array(0), 0, 4)), /W is \[0, 4\]; expected at least one row/);
   assert.throws(() => dequantizePerTensor(new Int8Array(1), NaN, 0), /scale is NaN/);
   assert.throws(() => dequantizePerTensor(new Int8Array(1), 1, 0.5), /zp is 0\.5; expected an integer/);
+});
+
+test("a nearly constant row far from 0: NumPy's float64 switch reproduced, and a zero-point beyond int32 refused", () => {
+  // NumPy 1.24 adds a Python int outside int16/uint16 to a float32 array in float64 (value-based casting).
+  const r = quantizePerTensor(Float32Array.of(100, 100.00001));
+  assert.equal(r.zp, -3342336128, "the original's Python int");
+  assert.deepEqual(Array.from(r.q), [-128, -128], "NumPy gives [-128, -128]");
+  const r2 = quantizePerTensor(Float32Array.of(1000, 1000.0001));
+  assert.deepEqual([Array.from(r2.q), r2.zp], [[-128, 0], -2088960128], "NumPy gives [-128, 0], zp -2088960128");
+  // dequantized in float64 like NumPy, then stored as float32: 1000 and 1000.0000612745098 → float32
+  assert.deepEqual(Array.from(dequantizePerTensor(r2.q, r2.scale, r2.zp)), [1000, Math.fround(1000.0000612745098)]);
+  const r3 = quantizePerTensor(Float32Array.of(0.001, 0.0010001));
+  assert.deepEqual([Array.from(r3.q), r3.zp], [[-128, 127], -2550109], "NumPy gives [-128, 127], zp -2550109");
+  assert.throws(
+    () => quantizeRows(matrix(Float32Array.of(0, 1, 100, 100.00001), 2, 2)),
+    /^RangeError: quantizeRows: row 1: the zero-point -3342336128 does not fit int32 .*cannot be stored/,
+  );
+  // Below that, one int32 zero-point per row holds it: row 1 of this matrix stores -2088960128.
+  assert.equal(quantizeRows(matrix(Float32Array.of(0, 1, 1000, 1000.0001), 2, 2)).zeroPoints[1], -2088960128);
+});
+
+test("addLikeNumPy: float32 while the integer fits int16 or uint16, float64 beyond", () => {
+  const x = Math.fround(0.1);
+  assert.equal(addLikeNumPy(x, 3), Math.fround(x + 3));
+  assert.equal(addLikeNumPy(x, 65535), Math.fround(x + 65535));
+  assert.equal(addLikeNumPy(x, -32768), Math.fround(x - 32768));
+  assert.equal(addLikeNumPy(x, 65536), x + 65536);
+  assert.equal(addLikeNumPy(x, -32769), x - 32769);
+});
+
+test("arguments of the wrong type are named", () => {
+  const bad = (v: unknown): never => v as never;
+  assert.throws(() => quantizePerTensor(bad(undefined)), /^TypeError: quantizePerTensor: w must be a Float32Array, got undefined/);
+  assert.throws(() => quantizePerTensor(bad([1, 2])), /w must be a Float32Array, got an array of 2/);
+  assert.throws(() => dequantizePerTensor(bad(new Uint8Array(2)), 1, 0), /dequantizePerTensor: q must be an Int8Array, got an? Uint8Array of 2/);
+  const rq = quantizeRows(matrix(Float32Array.of(0, 1, 2, 3), 2, 2));
+  assert.throws(() => dequantizeRows({ ...rq, scales: rq.scales.subarray(0, 1) }), /dequantizeRows: 2 weight rows but 1 scales and 2 zero-points/);
 });

@@ -12,9 +12,13 @@ test("timeIt runs warm-up then repeat calls and summarises the timed ones", () =
   assert.ok(t.minMs >= 0);
 });
 
-test("summarize: median of odd and even counts, min, max", () => {
-  assert.deepEqual(summarize(Float64Array.of(5, 1, 3)), { medianMs: 3, minMs: 1, maxMs: 5, runs: 3 });
-  assert.deepEqual(summarize(Float64Array.of(4, 1, 3, 2)), { medianMs: 2.5, minMs: 1, maxMs: 4, runs: 4 });
+test("summarize: median and quartiles as np.percentile (linear), min, max", () => {
+  assert.deepEqual(summarize(Float64Array.of(5, 1, 3)), { medianMs: 3, q1Ms: 2, q3Ms: 4, minMs: 1, maxMs: 5, runs: 3 });
+  assert.deepEqual(summarize(Float64Array.of(4, 1, 3, 2)), { medianMs: 2.5, q1Ms: 1.75, q3Ms: 3.25, minMs: 1, maxMs: 4, runs: 4 });
+  assert.deepEqual(summarize(Float64Array.of(7)), { medianMs: 7, q1Ms: 7, q3Ms: 7, minMs: 7, maxMs: 7, runs: 1 });
+  // np.percentile([0, 1, …, 9, 100], [25, 50, 75]) = [2.5, 5, 7.5]: one outlier moves the max, not the middle half.
+  const s = summarize(Float64Array.of(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 100));
+  assert.deepEqual([s.q1Ms, s.medianMs, s.q3Ms, s.maxMs], [2.5, 5, 7.5, 100]);
   assert.throws(() => summarize(new Float64Array(0)), /no samples/);
 });
 
@@ -29,10 +33,10 @@ test("bad options are refused", () => {
   assert.equal(calls, 0, "nothing runs when the options are wrong");
 });
 
-test("describeSpread names the run count and the spread, in ms or s", () => {
-  const t = { medianMs: 31.9, minMs: 31.8, maxMs: 35.7, runs: 5 };
-  assert.equal(describeSpread(t), "median of 5 runs; min 31.800, max 35.700");
-  assert.equal(describeSpread(t, "s"), "median of 5 runs; min 0.0318, max 0.0357");
+test("describeSpread names the run count and the middle half of the runs, in ms or s", () => {
+  const t = { medianMs: 31.9, q1Ms: 31.85, q3Ms: 32.4, minMs: 31.8, maxMs: 35.7, runs: 5 };
+  assert.equal(describeSpread(t), "median of 5 runs; middle half 31.850–32.400");
+  assert.equal(describeSpread(t, "s"), "median of 5 runs; middle half 0.0319–0.0324");
 });
 
 test("warmupMs keeps warming until that much time has passed, after at least `warmup` calls", () => {
