@@ -6,9 +6,9 @@
  * the richest one it can show. What goes into the bundles is built elsewhere: tables in `./table`
  * (`tableBundle`, `displayTable`), plots in `./plot` (`plotBundle`, `displayPlot`).
  *
- * tslab's public `display.*` functions send one MIME type per message, so bundles are sent through the
- * kernel's own publisher (`lastWriteDisplayData` in `tslab/dist/jupyter.js`), the function those
- * `display.*` calls end in. Outside a kernel, the `text/plain` part is printed instead.
+ * tslab's public `display.*` functions send one MIME type per message, so bundles go through the kernel's
+ * own publisher instead. The project's kernel launcher (`scripts/tslab-kernel.ts`) hands it over under a
+ * well-known symbol, {@link KERNEL_DISPLAY_KEY}; outside that kernel, the `text/plain` part is printed.
  */
 
 /** A MIME bundle: one representation of the same object per MIME type (values are strings or JSON). */
@@ -27,8 +27,8 @@ export type DisplayPublisher = (content: DisplayData, update: boolean) => void;
 let publisherOverride: DisplayPublisher | undefined;
 
 /**
- * Replaces the function rich outputs are sent through (tests, other kernels); `undefined` restores the
- * default (the tslab kernel's publisher, or printing `text/plain` outside a kernel).
+ * Replaces the function rich outputs are sent through (tests); `undefined` restores the default (the
+ * kernel's registered publisher, or printing `text/plain` outside a kernel).
  *
  * @example
  * const sent: DisplayData[] = [];
@@ -40,27 +40,42 @@ export function setDisplayPublisher(publisher: DisplayPublisher | undefined): vo
   publisherOverride = publisher;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null;
+/**
+ * The global symbol under which a kernel registers its {@link KernelDisplay}:
+ * `globalThis[Symbol.for("quantization-lesson.display")]`. `Symbol.for`, so every copy of this module agrees
+ * on it (a second checkout's lib, say).
+ */
+export const KERNEL_DISPLAY_KEY = Symbol.for("quantization-lesson.display");
+
+/** What a kernel registers under {@link KERNEL_DISPLAY_KEY}. */
+export interface KernelDisplay {
+  /** Which kernel, for messages: `"tslab"`. */
+  readonly kernel: string;
+  /** Sends one `display_data` (or `update_display_data`) message for the cell being executed. */
+  readonly publish: DisplayPublisher;
 }
 
+/** `globalThis`, seen with the registration slot. */
+const kernelGlobal = globalThis as typeof globalThis & { [KERNEL_DISPLAY_KEY]?: KernelDisplay };
+
 /**
- * The running tslab kernel's publisher, if this process is one. tslab keeps the `display_data` writer of
- * the cell being executed in `exports.lastWriteDisplayData` of its `dist/jupyter.js` (reassigned on every
- * execute request, so it is looked up on every call). It is searched for in the module cache rather than
- * `require`d, so it is the kernel's own copy even when tslab is installed globally, and nothing is loaded
- * outside a kernel.
+ * Registers `display` as the running kernel's publisher (the launcher does this before the first cell), or
+ * removes it with `undefined`.
+ *
+ * @example
+ * registerKernelDisplay({ kernel: "tslab", publish: (content, update) => writeDisplayData(content, update) });
  */
-function tslabPublisher(): DisplayPublisher | undefined {
-  for (const [file, mod] of Object.entries(require.cache)) {
-    if (!mod || !/[\\/]tslab[\\/]dist[\\/]jupyter\.js$/.test(file)) continue;
-    const exported: unknown = mod.exports;
-    if (isRecord(exported) && typeof exported.lastWriteDisplayData === "function") {
-      const write = exported.lastWriteDisplayData as (content: DisplayData, update: boolean) => void;
-      return (content, update) => write(content, update);
-    }
-  }
-  return undefined;
+export function registerKernelDisplay(display: KernelDisplay | undefined): void {
+  kernelGlobal[KERNEL_DISPLAY_KEY] = display;
+}
+
+/** The publisher the running kernel registered, if this process is one. */
+function kernelPublisher(): DisplayPublisher | undefined {
+  // Checked, not trusted: anything may sit on globalThis.
+  const registered: unknown = kernelGlobal[KERNEL_DISPLAY_KEY];
+  if (typeof registered !== "object" || registered === null) return undefined;
+  const publish: unknown = (registered as { publish?: unknown }).publish;
+  return typeof publish === "function" ? (publish as DisplayPublisher) : undefined;
 }
 
 /**
@@ -71,7 +86,7 @@ function tslabPublisher(): DisplayPublisher | undefined {
  * displayBundle({ "text/html": "<b>hi</b>", "text/plain": "hi" });
  */
 export function displayBundle(bundle: MimeBundle, metadata: Readonly<Record<string, unknown>> = {}): void {
-  const publish = publisherOverride ?? tslabPublisher();
+  const publish = publisherOverride ?? kernelPublisher();
   if (publish) {
     publish({ data: bundle, metadata, transient: {} }, false);
     return;

@@ -1,10 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import Module from "node:module";
-import { displayBundle, type DisplayData } from "../../lib/display/transport";
-import { ROOT } from "../helpers/paths";
+import { displayBundle, KERNEL_DISPLAY_KEY, registerKernelDisplay, type DisplayData } from "../../lib/display/transport";
 
 test("outside a kernel, a bundle's text/plain is printed", () => {
   const printed: unknown[] = [];
@@ -18,20 +14,30 @@ test("outside a kernel, a bundle's text/plain is printed", () => {
   assert.deepEqual(printed, ["hi"]);
 });
 
-test("in a tslab kernel, bundles go through tslab's own publisher (found in the module cache)", () => {
-  // tslab's public display.* ends in `jupyter.lastWriteDisplayData({ data: { [oneType]: value }, … })`.
-  const tslabJupyter = path.join(ROOT, "node_modules", "tslab", "dist", "jupyter.js");
-  assert.match(fs.readFileSync(tslabJupyter, "utf8"), /exports\.lastWriteDisplayData = writeDisplayData;/, "tslab still keeps its publisher there");
-  const fake = path.join(ROOT, "out", "fake", "node_modules", "tslab", "dist", "jupyter.js");
+test("in a kernel, bundles go through the publisher registered under Symbol.for(\"quantization-lesson.display\")", () => {
   const sent: Array<[DisplayData, boolean]> = [];
-  const mod = new Module(fake);
-  mod.exports = { lastWriteDisplayData: (content: DisplayData, update: boolean) => void sent.push([content, update]) };
-  require.cache[fake] = mod;
+  (globalThis as Record<symbol, unknown>)[Symbol.for("quantization-lesson.display")] = {
+    kernel: "test", publish: (content: DisplayData, update: boolean) => void sent.push([content, update]),
+  };
   try {
     displayBundle({ "text/html": "<i>x</i>", "text/plain": "x" });
   } finally {
-    delete require.cache[fake];
+    registerKernelDisplay(undefined);
   }
   assert.equal(sent.length, 1);
   assert.deepEqual(sent[0], [{ data: { "text/html": "<i>x</i>", "text/plain": "x" }, metadata: {}, transient: {} }, false]);
+});
+
+test("a registration without a publish function is ignored: text/plain is printed", () => {
+  const printed: unknown[] = [];
+  const log = console.log;
+  (globalThis as Record<symbol, unknown>)[KERNEL_DISPLAY_KEY] = { kernel: "broken" };
+  console.log = (...args: unknown[]) => void printed.push(...args);
+  try {
+    displayBundle({ "text/plain": "plain" });
+  } finally {
+    console.log = log;
+    registerKernelDisplay(undefined);
+  }
+  assert.deepEqual(printed, ["plain"]);
 });
