@@ -1,6 +1,7 @@
 /** The sections beyond the original, one module each (11–15). */
 // 11. Two ways to train the same model.
-export { compareSolvers } from "./solvers";
+export { compareSolvers, SECTION_11_GD, type CompareSolversOptions, type SolverRow } from "./solvers";
+export type { LabelledData } from "./labelled";
 // 12. Real INT8: integer arithmetic end to end.
 export {
   DIGITS_PIXEL_PARAMS, quantizeActivations, prepareIntegerModel, predictInt8Integer,
@@ -8,7 +9,11 @@ export {
 } from "./integer-inference";
 export { prepareWasmIntegerModel, predictInt8Wasm } from "../kernels/wasm-kernels";
 // 13. The choices side by side: per tensor / per row / symmetric, 8, 4 and 2 bits.
-export { compareQuantSchemes, quantizeWithScheme, schemesPlot, type QuantScheme, type QuantBits, type SchemeComparisonRow } from "./schemes";
+export {
+  QUANT_SCHEMES, QUANT_BITS, compareQuantSchemes, quantizeWithScheme, dequantizeModelWeights, changedPredictions, describeChanges,
+  schemesPlot, weightImagesPlot, changedImagesPlot, confusionPlot, packInts, unpackInts,
+  type QuantScheme, type QuantBits, type SchemeRow, type SchemeQuantizedModel, type PredictionChanges,
+} from "./schemes";
 // 14. The model as an ONNX file, run by ONNX Runtime.
 export {
   saveOnnxModel, loadOnnxModel, openOnnxSession, encodeOnnxModel, decodeOnnxModel, onnxRuntimeVersion,
