@@ -20,5 +20,7 @@ export {
   OnnxFileError, OnnxRuntimeError, DEFAULT_MAX_MODEL_BYTES,
   type LoadedOnnxModel, type OnnxFileInfo, type OnnxExportOptions, type OnnxSession, type OnnxResult,
 } from "./export";
+// Where the notebook writes files: a folder the student can write, wherever the notebook is.
+export { outputDir, OUTPUT_DIR_ENV } from "./output-dir";
 // 15. Where INT8 pays.
 export { runScalingStudy, scalingSummary, scalingPlot, type ScalingStudyOptions } from "./scaling";
