@@ -157,7 +157,9 @@ function titleText(title: PlotlyLayout["title"]): string | undefined {
 
 function listValues(values: readonly (string | number)[] | undefined, max = 12): string {
   if (!values) return "[]";
-  const shown = values.slice(0, max).map((v) => (typeof v === "number" ? String(v) : JSON.stringify(v)));
+  // Fractions to 4 significant digits, integers whole: a description, not the data (that is in the plotly JSON).
+  const num = (v: number): string => String(Number.isInteger(v) ? v : Number(v.toPrecision(4)));
+  const shown = values.slice(0, max).map((v) => (typeof v === "number" ? num(v) : JSON.stringify(v)));
   return `[${shown.join(", ")}${values.length > max ? `, … (${values.length} values)` : ""}]`;
 }
 
@@ -181,9 +183,10 @@ function gridSummary(z: unknown): string | undefined {
 }
 
 /**
- * A short text description of a figure (title, axis titles, each trace's type, name and x/y values, or the
- * size and range of a heatmap's `z`): the `text/plain` of a plot, shown where no HTML is (e.g.
- * `jupyter nbconvert --to markdown`) and, under a note, where scripts cannot run.
+ * A short text description of a figure: title, axis titles, each trace's type, name and x/y values (the
+ * first 12; fractions to 4 significant digits), or the size and range of a heatmap's `z`. It is the
+ * `text/plain` of a plot, shown where no HTML is (e.g. `jupyter nbconvert --to markdown`) and, under a
+ * note, where scripts cannot run.
  *
  * @example
  * describePlot(barChart({ x: ["FP32", "INT8"], y: [2.54, 0.66], title: "Size", yTitle: "KB" }));

@@ -82,6 +82,8 @@ test("describePlot gives a heatmap's grid size and value range instead of x and 
   assert.equal(describePlot(fig), 'Figure: Class 3\n  trace 0: heatmap "weights", z = [2×3], values -2 … 3.25');
   const typed = createPlot([{ type: "heatmap", z: [Float32Array.from([0.1, 0.2]), Float32Array.from([0.3, 0.4])] }]);
   assert.equal(describePlot(typed), "Figure: (untitled)\n  trace 0: heatmap, z = [2×2], values 0.1 … 0.4");
+  const long = createPlot([{ type: "scatter", x: [0.15282451923076926, 1048576], y: [2.0041040751829, -0.000123456] }]);
+  assert.equal(describePlot(long), "Figure: (untitled)\n  trace 0: scatter, x = [0.1528, 1048576], y = [2.004, -0.0001235]", "fractions to 4 significant digits, integers whole");
   const hist = createPlot([{ type: "histogram", x: Array.from({ length: 20 }, (_, i) => i) }]);
   assert.equal(describePlot(hist), "Figure: (untitled)\n  trace 0: histogram, x = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, … (20 values)], y = []");
 });

@@ -17,8 +17,15 @@ function fingerprint(): string {
   const h = crypto.createHash("sha256");
   h.update(fs.readFileSync(NOTEBOOK));
   const libDir = path.join(ROOT, "dist", "lib");
-  for (const f of fs.readdirSync(libDir).filter((f) => f.endsWith(".js")).sort()) {
+  // Every compiled file under dist/lib (its subfolders too: core/, display/, …).
+  const files = (fs.readdirSync(libDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".js")).sort();
+  for (const f of files) {
     h.update(f).update(fs.readFileSync(path.join(libDir, f)));
+  }
+  // The lib's sources too: sections 5 and 7 show them.
+  const srcDir = path.join(ROOT, "lib");
+  for (const f of (fs.readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => f.endsWith(".ts")).sort()) {
+    h.update(f).update(fs.readFileSync(path.join(srcDir, f)));
   }
   return h.digest("hex");
 }
