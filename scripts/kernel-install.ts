@@ -14,8 +14,9 @@
  * The Jupyter paths are asked of the Python that runs the `jupyter` command on PATH, so they are the ones that
  * Jupyter will search (on Debian, `/usr/bin/python3`, whatever `python3` comes first on PATH).
  *
- * kernel.json runs `node -e <check>`: when the checkout has been moved or deleted, the kernel exits at once with a
- * message that says how to install it again, instead of Jupyter retrying a launcher that is not there.
+ * kernel.json runs `node -e <check>`: when the checkout has been moved or deleted, a stand-in kernel
+ * (./kernel-missing.py, copied beside kernel.json) answers every cell with a message that says how to install the
+ * kernel again, instead of Jupyter retrying a launcher that is not there.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -173,23 +174,38 @@ export interface KernelSpecJson {
   readonly metadata: { readonly "quantization-lesson": { readonly root: string; readonly reinstall: string } };
 }
 
+/** The stand-in kernel that shows, in the notebook, why the real one cannot start (copied into the kernelspec). */
+export const MISSING_KERNEL_FILE = "kernel-missing.py";
+
 /**
- * The `node -e` program kernel.json runs: if the launcher is gone, say so and how to reinstall, and exit 1
- * (Jupyter then reports the kernel dead instead of waiting on it); otherwise start it. `process.argv` is
- * `[node, launcher, ...its arguments]`.
+ * The `node -e` program kernel.json runs. `process.argv` is `[node, launcher, "--config-path", <connection file>,
+ * "--resource-dir", <kernelspec folder>]`. If the launcher is there, it starts it. If not (the checkout was
+ * moved or deleted), it prints what to do on stderr (the server's log) and, when it can, runs
+ * `<kernelspec folder>/kernel-missing.py` with Jupyter's Python: a stand-in kernel that answers every cell with
+ * the same message, so the student reads it in the notebook; otherwise it exits 1 at once (Jupyter reports the
+ * kernel dead).
+ *
+ * @param python - Jupyter's Python (argv), recorded at install; `undefined` to only exit.
  */
-export function launcherCheck(root: string, reinstall: string): string {
+export function launcherCheck(root: string, reinstall: string, python: readonly string[] | undefined): string {
   const message =
-    `TypeScript kernel (tslab): its launcher is missing: the checkout ${root} was moved, deleted or not built.\n` +
-    `Install the kernel again from the checkout you use: cd <checkout> && npm ci && npm run build && ${reinstall}\n`;
-  return `const [l,...a]=process.argv.slice(1);if(!require("fs").existsSync(l)){process.stderr.write(${JSON.stringify(message)});process.exit(1)}require(l).main(a)`;
+    `The TypeScript kernel cannot start: its files in ${root} are gone (the checkout was moved, deleted or not built).\n` +
+    `Install the kernel again (or ask your course's admin to): cd <the checkout> && npm ci && npm run build && ${reinstall}\n`;
+  return [
+    'const fs=require("fs"),[l,...a]=process.argv.slice(1);',
+    `if(!fs.existsSync(l)){const m=${JSON.stringify(message)},p=${JSON.stringify(python ?? null)};process.stderr.write(m);`,
+    `const f=a[a.indexOf("--resource-dir")+1]+"/${MISSING_KERNEL_FILE}",c=a[a.indexOf("--config-path")+1];`,
+    'if(p&&fs.existsSync(p[0])&&fs.existsSync(f)){const r=require("child_process").spawnSync(p[0],[...p.slice(1),f,c,m],{stdio:"inherit"});process.exit(r.status===0?0:1)}',
+    "process.exit(1)}",
+    "require(l).main(a)",
+  ].join("");
 }
 
 /**
  * The kernel.json that starts the project's own tslab (never a global one) through `dist/scripts/tslab-kernel.js`.
  * Node is named by its absolute path, so the kernel starts where Jupyter's PATH has no node (a hub's spawner).
  */
-export function kernelSpec(root: string, target: InstallTarget = { kind: "project" }): KernelSpecJson {
+export function kernelSpec(root: string, target: InstallTarget = { kind: "project" }, python: readonly string[] | undefined = jupyterPython()): KernelSpecJson {
   const tslab = path.join(root, "node_modules", "tslab", "dist", "main.js");
   if (!fs.existsSync(tslab)) {
     throw new KernelInstallError(`tslab is not installed at ${path.dirname(path.dirname(tslab))}: run \`npm ci\` in ${root} first.`);
@@ -200,7 +216,7 @@ export function kernelSpec(root: string, target: InstallTarget = { kind: "projec
   }
   const reinstall = installCommand(target);
   return {
-    argv: [process.execPath, "-e", launcherCheck(root, reinstall), launcher, "--config-path", "{connection_file}"],
+    argv: [process.execPath, "-e", launcherCheck(root, reinstall, python), launcher, "--config-path", "{connection_file}", "--resource-dir", "{resource_dir}"],
     display_name: "TypeScript",
     language: "typescript",
     env: { NODE_PATH: kernelModuleDirs(root).join(path.delimiter) },
@@ -253,6 +269,11 @@ export function registerKernelAt(root: string, target: InstallTarget, dirs?: Jup
     fs.writeFileSync(tmp, JSON.stringify(spec, null, 2) + "\n", { mode: 0o644 });
     fs.renameSync(tmp, file);
     fs.chmodSync(file, 0o644);
+    const standIn = path.join(root, "scripts", MISSING_KERNEL_FILE);
+    if (fs.existsSync(standIn)) {
+      fs.copyFileSync(standIn, path.join(kernelDir, MISSING_KERNEL_FILE));
+      fs.chmodSync(path.join(kernelDir, MISSING_KERNEL_FILE), 0o644);
+    }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     const hint = e.code === "EACCES" || e.code === "EPERM" ? " (run it as a user who can write there, e.g. with sudo, or choose --user / --prefix=DIR)" : "";

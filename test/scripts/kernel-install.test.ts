@@ -9,6 +9,7 @@ import {
   type InstallTarget,
 } from "../../scripts/kernel-install";
 import { kernelModuleDirs, packageLinkOk } from "../../scripts/kernel-modules";
+import { codeNotebook, nbconvertExecute } from "./notebook-runs";
 import { ROOT } from "../helpers/paths";
 
 const INSTALL_JS = path.join(ROOT, "dist", "scripts", "install-kernel.js");
@@ -59,7 +60,7 @@ test("the kernel spec: node -e <check> <launcher> --config-path {connection_file
   const spec = kernelSpec(ROOT, { kind: "sys-prefix" });
   assert.equal(spec.argv[0], process.execPath);
   assert.equal(spec.argv[1], "-e");
-  assert.deepEqual(spec.argv.slice(3), [path.join(ROOT, "dist", "scripts", "tslab-kernel.js"), "--config-path", "{connection_file}"]);
+  assert.deepEqual(spec.argv.slice(3), [path.join(ROOT, "dist", "scripts", "tslab-kernel.js"), "--config-path", "{connection_file}", "--resource-dir", "{resource_dir}"]);
   assert.match(spec.argv[2], /npm run kernel -- --sys-prefix/, "the check says how this kernel was installed");
   assert.deepEqual(spec.env, { NODE_PATH: `${path.join(ROOT, "dist", "node_modules")}:${path.join(ROOT, "node_modules")}` });
   assert.deepEqual(kernelModuleDirs(ROOT), spec.env.NODE_PATH.split(":"));
@@ -70,16 +71,41 @@ test("the kernel spec: node -e <check> <launcher> --config-path {connection_file
   assert.deepEqual(targets.map(installCommand), ["npm run kernel", "npm run kernel -- --user", "npm run kernel -- --system", "npm run kernel -- --prefix=/opt/c"]);
 });
 
-test("a kernel whose checkout is gone exits at once, saying to install it again", () => {
-  const spec = kernelSpec(ROOT, { kind: "user" });
+test("a kernel whose checkout is gone, without Jupyter's Python, exits 1 at once saying to install it again", () => {
+  const spec = kernelSpec(ROOT, { kind: "user" }, undefined);
   const gone = path.join(tmp("moved"), "quantization");
-  const argv = spec.argv.map((a) => a.split(ROOT).join(gone)).map((a) => (a === "{connection_file}" ? "/nonexistent.json" : a));
+  const argv = spec.argv
+    .map((a) => a.split(ROOT).join(gone))
+    .map((a) => (a === "{connection_file}" ? "/nonexistent.json" : a === "{resource_dir}" ? tmp("no-stand-in") : a));
   const t0 = Date.now();
   const res = spawnSync(argv[0], argv.slice(1), { encoding: "utf8", timeout: 20_000 });
   assert.equal(res.status, 1);
   assert.ok(Date.now() - t0 < 5000, "fails fast");
-  assert.match(res.stderr, new RegExp(`its launcher is missing: the checkout ${gone} was moved, deleted or not built`));
+  assert.match(res.stderr, new RegExp(`The TypeScript kernel cannot start: its files in ${gone} are gone \\(the checkout was moved, deleted or not built\\)`));
   assert.match(res.stderr, /npm ci && npm run build && npm run kernel -- --user/);
+});
+
+test("a moved checkout: every cell of the notebook shows what to do, within seconds (the stand-in kernel)", { skip: noJupyter }, () => {
+  const prefix = tmp("kernel-moved");
+  const reg = registerKernelAt(ROOT, { kind: "prefix", prefix });
+  assert.ok(fs.existsSync(path.join(reg.kernelDir, "kernel-missing.py")), "the stand-in is installed beside kernel.json");
+  const gone = path.join(prefix, "was-here", "quantization");
+  const file = path.join(reg.kernelDir, "kernel.json");
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").split(ROOT).join(gone)); // as if the checkout had moved away
+  const dir = tmp("moved-nb");
+  fs.writeFileSync(path.join(dir, "a.ipynb"), JSON.stringify(codeNotebook(["1 + 1", "console.log(2)"])));
+  const t0 = Date.now();
+  const { res, executed } = nbconvertExecute(path.join(dir, "a.ipynb"), dir, { ...process.env, JUPYTER_PATH: reg.dataDir });
+  assert.ok(Date.now() - t0 < 30_000, `took ${Date.now() - t0} ms`);
+  assert.equal(res.status, 0, res.stderr);
+  assert.ok(executed);
+  for (const cell of executed.cells) {
+    const errors = (cell.outputs ?? []).filter((o) => o.output_type === "error");
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].ename, "KernelNotInstalled");
+    assert.match(String(errors[0].evalue), new RegExp(`its files in ${gone} are gone[\\s\\S]*npm run kernel -- --prefix=${prefix}`));
+  }
+  assert.match(res.stderr, /The TypeScript kernel cannot start/, "and in the server's log");
 });
 
 test("Jupyter's own paths: --sys-prefix, --system and --user land where `jupyter kernelspec install` puts them", { skip: noJupyter }, () => {
