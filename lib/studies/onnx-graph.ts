@@ -470,7 +470,11 @@ function dims2(t: onnx.ITensorProto | undefined, name: string, fail: (problem: s
   return [dims[0], dims[1]];
 }
 
+/** Whether typed arrays are little-endian here, as ONNX's raw data is (then a byte copy is the conversion). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function float32Bytes(a: Float32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
   const out = new Uint8Array(4 * a.length);
   const view = new DataView(out.buffer);
   for (let i = 0; i < a.length; i++) view.setFloat32(4 * i, a[i], true);
@@ -478,6 +482,7 @@ function float32Bytes(a: Float32Array): Uint8Array {
 }
 
 function int32Bytes(a: Int32Array): Uint8Array {
+  if (LITTLE_ENDIAN) return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
   const out = new Uint8Array(4 * a.length);
   const view = new DataView(out.buffer);
   for (let i = 0; i < a.length; i++) view.setInt32(4 * i, a[i], true);
@@ -485,6 +490,7 @@ function int32Bytes(a: Int32Array): Uint8Array {
 }
 
 function readFloat32(b: Uint8Array): Float32Array {
+  if (LITTLE_ENDIAN) return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out = new Float32Array(b.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
@@ -492,6 +498,7 @@ function readFloat32(b: Uint8Array): Float32Array {
 }
 
 function readInt32(b: Uint8Array): Int32Array {
+  if (LITTLE_ENDIAN) return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const out = new Int32Array(b.length / 4);
   for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
