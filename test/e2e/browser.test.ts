@@ -7,51 +7,41 @@
  *    has its rows, nothing but the export template's own assets is requested, and the page logs no error;
  *    then once more with RequireJS on the page (the template's local copy), as when the export is opened online;
  * b. Debian's classic Jupyter Notebook: the notebook run live in the page (all cells), and the executed notebook
- *    reopened without running anything (trusted: drawn from the saved outputs; untrusted: a readable note).
+ *    reopened without running anything (trusted: drawn from the saved outputs; untrusted: a readable note), and
+ *    a small notebook of plots run all twice, one plot cell run again, saved and reopened: every plot draws
+ *    (with initPlotly(), and without it).
  *
  * Screenshots go to out/screenshots/.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import * as crypto from "node:crypto";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
-import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { JUPYTER_APT_PACKAGES, jupyterEnv, registerKernel } from "../../scripts/jupyter";
+import type { Browser, Page } from "playwright-core";
+import { JUPYTER_APT_PACKAGES } from "../../scripts/jupyter";
+import {
+  allowOnly,
+  copyToOut,
+  countOutputs,
+  JUPYTER,
+  JupyterServer,
+  launch,
+  needChromium,
+  OUT,
+  PageLog,
+  PLOT_NOTEBOOK_TITLES,
+  plotNotebook,
+  removeCopies,
+  SCREENSHOTS,
+} from "../helpers/browser";
 import { executedNotebook, NOTEBOOK } from "../helpers/executed-notebook";
-import { ROOT } from "../helpers/paths";
-
-const CHROMIUM = "/usr/bin/chromium";
-const JUPYTER = fs.existsSync("/usr/bin/jupyter") ? "/usr/bin/jupyter" : "jupyter";
-/** The Python that runs that Jupyter (the first `python3` on PATH may be another one, without Jupyter). */
-const PYTHON = JUPYTER === "/usr/bin/jupyter" ? "/usr/bin/python3" : "python3";
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
-const OUT = path.join(ROOT, "out");
-const SCREENSHOTS = path.join(OUT, "screenshots");
+import { UNTRUSTED_NOTE } from "../../lib/display/plot";
 
 // ------------------------------------------------------------------------------------------------
 // Prerequisites: fail at once with the command that fixes them, never hang.
 // ------------------------------------------------------------------------------------------------
-
-function needChromium(): void {
-  assert.ok(
-    fs.existsSync(CHROMIUM),
-    `${CHROMIUM} not found. The browser checks use Debian's Chromium (never a downloaded one): ` +
-      "sudo apt-get update && sudo apt-get install -y chromium",
-  );
-}
 
 function needJupyterNotebook(): void {
   const r = spawnSync(JUPYTER, ["notebook", "--version"], { encoding: "utf8", timeout: 60_000 });
@@ -60,11 +50,6 @@ function needJupyterNotebook(): void {
     `\`${JUPYTER} notebook\` does not run (${r.error?.message ?? r.stderr.trim().split("\n").pop() ?? "no output"}). ` +
       `Install Debian's Jupyter: sudo apt-get update && sudo apt-get install -y ${JUPYTER_APT_PACKAGES.join(" ")}`,
   );
-}
-
-async function launch(): Promise<Browser> {
-  needChromium();
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 30_000 });
 }
 
 /** The executed notebook and its HTML export, with every cell run without error. */
@@ -116,35 +101,6 @@ function readPage(page: Page): Promise<PageReport> {
     }));
     const define = (window as unknown as { define?: ((...args: unknown[]) => void) & { amd?: unknown } }).define;
     return { charts, tables, requireJs: typeof define === "function" && define.amd !== undefined };
-  });
-}
-
-/** Console errors and uncaught exceptions of a page, and the requests it was refused. */
-class PageLog {
-  readonly errors: string[] = [];
-  readonly blocked: string[] = [];
-  constructor(page: Page) {
-    page.on("pageerror", (e) => this.errors.push(`pageerror: ${e.message}`));
-    page.on("console", (m) => {
-      if (m.type() === "error") this.errors.push(`console.error: ${m.text()} (${m.location().url})`);
-    });
-  }
-  /** Errors other than the "Failed to load resource" of requests in `expectedBlocked`. */
-  unexpectedErrors(expectedBlocked: (url: string) => boolean = () => false): string[] {
-    return this.errors.filter((e) => {
-      const m = /^console\.error: Failed to load resource: net::ERR_FAILED \((.*)\)$/.exec(e);
-      return !(m && this.blocked.includes(m[1]) && expectedBlocked(m[1]));
-    });
-  }
-}
-
-/** Lets through only the requests `allow` accepts; records and aborts every other one. */
-async function allowOnly(page: Page, log: PageLog, allow: (url: string) => boolean): Promise<void> {
-  await page.route("**/*", (route) => {
-    const url = route.request().url();
-    if (allow(url)) return route.continue();
-    log.blocked.push(url);
-    return route.abort();
   });
 }
 
@@ -280,157 +236,33 @@ test("HTML export with RequireJS on the page: plotly.js still loads and draws, n
 // b. The classic Jupyter Notebook
 // ------------------------------------------------------------------------------------------------
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/** Debian's classic Jupyter Notebook 6.4, serving `notebookDir`, for one test. */
+async function startNotebook(notebookDir: string): Promise<JupyterServer> {
+  needJupyterNotebook();
+  return JupyterServer.start(
+    JUPYTER,
+    (port, token) => [
+      "notebook",
+      "--no-browser",
+      "--allow-root",
+      "--ip=127.0.0.1",
+      `--port=${port}`,
+      "--port-retries=0",
+      `--NotebookApp.token=${token}`,
+      `--notebook-dir=${notebookDir}`,
+    ],
+    "nb-browser",
+  );
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const notebookUrl = (server: JupyterServer, notebook: string): string =>
+  `${server.base}/notebooks/${encodeURIComponent(notebook)}?token=${server.token}`;
 
-/** A Jupyter Notebook server started for one test, on its own port, token and Jupyter folders. */
-class NotebookServer {
-  private readonly proc: ChildProcess;
-  private output = "";
-  private exited = false;
-  private constructor(
-    readonly base: string,
-    readonly token: string,
-    readonly env: NodeJS.ProcessEnv,
-    readonly tmp: string,
-    notebookDir: string,
-    port: number,
-  ) {
-    this.proc = spawn(
-      JUPYTER,
-      [
-        "notebook",
-        "--no-browser",
-        "--allow-root",
-        "--ip=127.0.0.1",
-        `--port=${port}`,
-        "--port-retries=0",
-        `--NotebookApp.token=${token}`,
-        `--notebook-dir=${notebookDir}`,
-      ],
-      { env, detached: true, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    this.proc.stdout?.on("data", (d: Buffer) => (this.output += d.toString()));
-    this.proc.stderr?.on("data", (d: Buffer) => (this.output += d.toString()));
-    this.proc.on("exit", () => (this.exited = true));
-  }
-
-  /**
-   * Registers the project's kernel (JUPYTER_PATH, as `npm start` does) and gives the server throw-away config,
-   * data (notebook trust database) and runtime folders, so nothing outside the project and /tmp is touched.
-   */
-  static async start(notebookDir: string): Promise<NotebookServer> {
-    needJupyterNotebook();
-    registerKernel(ROOT);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "nb-browser-"));
-    const env: NodeJS.ProcessEnv = {
-      ...jupyterEnv(ROOT),
-      JUPYTER_CONFIG_DIR: path.join(tmp, "config"),
-      JUPYTER_DATA_DIR: path.join(tmp, "data"),
-      JUPYTER_RUNTIME_DIR: path.join(tmp, "runtime"),
-    };
-    const port = await freePort();
-    const token = crypto.randomBytes(24).toString("hex");
-    const server = new NotebookServer(`http://127.0.0.1:${port}`, token, env, tmp, notebookDir, port);
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (server.exited) throw new Error(`jupyter notebook exited at start:\n${server.log()}`);
-      try {
-        const r = await fetch(`${server.base}/api/status`, { headers: server.auth(), signal: AbortSignal.timeout(2_000) });
-        if (r.ok) return server;
-      } catch {
-        // not listening yet
-      }
-      if (Date.now() > deadline) {
-        await server.stop();
-        throw new Error(`jupyter notebook did not answer within 60 s:\n${server.log()}`);
-      }
-      await sleep(250);
-    }
-  }
-
-  auth(): Record<string, string> {
-    return { Authorization: `token ${this.token}` };
-  }
-
-  url(notebook: string): string {
-    return `${this.base}/notebooks/${encodeURIComponent(notebook)}?token=${this.token}`;
-  }
-
-  log(): string {
-    return this.output.trim().split("\n").slice(-30).join("\n");
-  }
-
-  /** Shuts the kernels down through the API, then the server (its process group); SIGKILL after 10 s. */
-  async stop(): Promise<void> {
-    try {
-      const r = await fetch(`${this.base}/api/kernels`, { headers: this.auth(), signal: AbortSignal.timeout(5_000) });
-      const kernels = r.ok ? ((await r.json()) as Array<{ id: string }>) : [];
-      for (const k of kernels) {
-        await fetch(`${this.base}/api/kernels/${k.id}`, { method: "DELETE", headers: this.auth(), signal: AbortSignal.timeout(10_000) });
-      }
-    } catch {
-      // the server may already be gone; the signals below still apply
-    }
-    const pid = this.proc.pid;
-    if (pid !== undefined && !this.exited) {
-      try {
-        process.kill(-pid, "SIGTERM");
-      } catch {
-        // already gone
-      }
-      const deadline = Date.now() + 10_000;
-      while (!this.exited && Date.now() < deadline) await sleep(100);
-      if (!this.exited) {
-        try {
-          process.kill(-pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
-      }
-    }
-    fs.rmSync(this.tmp, { recursive: true, force: true });
-  }
-}
-
-/**
- * A copy of a notebook in out/ (git-ignored): one folder below the project root, like notebooks/, so its
- * `from ".."` imports resolve the same, and the committed notebook is never opened (nor autosaved) by the server.
- */
-function copyToOut(source: string, name: string, edit?: (nb: Record<string, unknown>) => void): string {
-  const file = path.join(OUT, `${name}-${process.pid}.ipynb`);
-  const nb = JSON.parse(fs.readFileSync(source, "utf8")) as Record<string, unknown>;
-  edit?.(nb);
-  fs.mkdirSync(OUT, { recursive: true });
-  fs.writeFileSync(file, JSON.stringify(nb, null, 1));
-  return file;
-}
-
-/** Deletes the copies, and the (empty) checkpoints folder the Notebook server makes when it lists checkpoints. */
-function removeCopies(...files: string[]): void {
-  for (const f of files) fs.rmSync(f, { force: true });
-  try {
-    fs.rmdirSync(path.join(OUT, ".ipynb_checkpoints"));
-  } catch {
-    // not there, or holds someone else's checkpoints: leave it
-  }
-}
-
-async function openNotebook(browser: Browser, server: NotebookServer, file: string): Promise<{ page: Page; log: PageLog }> {
+async function openNotebook(browser: Browser, server: JupyterServer, file: string): Promise<{ page: Page; log: PageLog }> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
   const log = new PageLog(page);
-  await allowOnly(page, log, (url) => url.startsWith(`${server.base}/`) || url.startsWith(server.base.replace("http", "ws")));
-  await page.goto(server.url(path.basename(file)), { waitUntil: "load", timeout: 60_000 });
+  await allowOnly(page, log, (url) => server.owns(url));
+  await page.goto(notebookUrl(server, path.basename(file)), { waitUntil: "load", timeout: 60_000 });
   await page.waitForFunction(
     () => {
       const J = (window as unknown as { Jupyter?: { notebook?: { _fully_loaded?: boolean; kernel?: { is_connected(): boolean } } } }).Jupyter;
@@ -449,7 +281,7 @@ async function openNotebook(browser: Browser, server: NotebookServer, file: stri
 test("Jupyter Notebook, live: run all cells; chart and table render in the page, no error", { timeout: 900_000 }, async () => {
   needChromium();
   const file = copyToOut(NOTEBOOK, "browser-live");
-  const server = await NotebookServer.start(OUT);
+  const server = await startNotebook(OUT);
   const browser = await launch();
   try {
     const { page, log } = await openNotebook(browser, server, file);
@@ -500,14 +332,11 @@ test("Jupyter Notebook, reopened: the saved outputs draw the chart without runni
   const untrusted = copyToOut(executedPath, "browser-untrusted", (nb) => {
     (nb.metadata as Record<string, unknown>).title = "untrusted copy";
   });
-  const server = await NotebookServer.start(OUT);
+  const server = await startNotebook(OUT);
   const browser = await launch();
   try {
-    // `jupyter trust` (Debian ships nbformat's signer without that command: then `python3 -m nbformat.sign`),
-    // into the server's throw-away trust database.
-    let trust = spawnSync(JUPYTER, ["trust", trusted], { env: server.env, encoding: "utf8", timeout: 60_000 });
-    if (trust.status !== 0) trust = spawnSync(PYTHON, ["-m", "nbformat.sign", trusted], { env: server.env, encoding: "utf8", timeout: 60_000 });
-    assert.equal(trust.status, 0, `signing the notebook failed: ${trust.stderr}`);
+    // Into the server's throw-away trust database.
+    server.trust(trusted);
 
     const reopened = await openNotebook(browser, server, trusted);
     await waitForChart(reopened.page, reopened.log);
@@ -518,10 +347,12 @@ test("Jupyter Notebook, reopened: the saved outputs draw the chart without runni
     await screenshots(reopened.page, "notebook-reopened");
 
     const plain = await openNotebook(browser, server, untrusted);
-    const note = plain.page.locator(".plotly-graph-div pre").first();
+    const note = plain.page.locator(".plotly-graph-div", { hasText: /size/i }).first();
     await note.waitFor({ timeout: 30_000 });
-    assert.match(await note.innerText({ timeout: 10_000 }), /not trusted.*Trust Notebook/s, "an untrusted notebook says why there is no chart");
-    assert.match(await note.innerText({ timeout: 10_000 }), /Figure: .*size/i, "… and describes it in text");
+    const text = await note.innerText({ timeout: 10_000 });
+    assert.ok(text.startsWith(UNTRUSTED_NOTE), `an untrusted notebook says why there is no chart, and how to trust it here: ${text.slice(0, 300)}`);
+    assert.match(UNTRUSTED_NOTE, /classic Notebook: File → Trust Notebook/, "… in the classic Notebook's words");
+    assert.match(text, /\nFigure: .*size/i, "… and describes it in text");
     assert.equal(await plain.page.locator(".js-plotly-plot").count(), 0, "no script ran");
     assert.ok((await plain.page.locator("table.dataframe").count()) >= 1, "tables need no script");
     assert.deepEqual(plain.log.errors, [], "the page logs no error");
@@ -532,5 +363,89 @@ test("Jupyter Notebook, reopened: the saved outputs draw the chart without runni
     await browser.close().catch(() => undefined);
     await server.stop();
     removeCopies(trusted, untrusted);
+  }
+});
+
+/** Runs every cell (Cell → Run All) and waits until each code cell has a new execution count and none runs. */
+async function runAllClassic(page: Page): Promise<void> {
+  await runClassic(page, null);
+}
+
+/** Runs cell `index` (or all cells when null) and waits until it has a new execution count and nothing runs. */
+async function runClassic(page: Page, index: number | null): Promise<void> {
+  type Cell = { cell_type: string; input_prompt_number?: number | string | null; execute(): void };
+  type Nb = { get_cells(): Cell[]; execute_all_cells(): void };
+  const before = await page.evaluate((index) => {
+    const nb = (window as unknown as { Jupyter: { notebook: Nb } }).Jupyter.notebook;
+    const counts = nb.get_cells().map((c) => (typeof c.input_prompt_number === "number" ? c.input_prompt_number : 0));
+    if (index === null) nb.execute_all_cells();
+    else nb.get_cells()[index].execute();
+    return Math.max(0, ...counts);
+  }, index);
+  await page.waitForFunction(
+    ({ index, before }) => {
+      const nb = (window as unknown as { Jupyter: { notebook: Nb } }).Jupyter.notebook;
+      const code = nb.get_cells().filter((c, i) => c.cell_type === "code" && (index === null || i === index));
+      const done = code.every((c) => typeof c.input_prompt_number === "number" && c.input_prompt_number > before);
+      return done && document.querySelectorAll(".cell.running").length === 0;
+    },
+    { index, before },
+    { timeout: 180_000, polling: 250 },
+  );
+}
+
+/** The plotly charts drawn on a classic Notebook page: title and first trace type, in page order. */
+function classicPlots(page: Page): Promise<Array<{ title: string; trace: string; marks: number }>> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll("#notebook .js-plotly-plot"), (gd) => ({
+      title: (gd.querySelector(".gtitle")?.textContent ?? "").trim(),
+      trace: ((gd as unknown as { _fullData?: Array<{ type?: string }> })._fullData ?? [])[0]?.type ?? "",
+      marks: gd.querySelectorAll(".barlayer .point path, .heatmaplayer image").length,
+    })),
+  );
+}
+
+test("Jupyter Notebook: run all twice, re-run one plot cell, save, reopen — every plot draws (with initPlotly, and without it)", { timeout: 900_000 }, async () => {
+  needChromium();
+  const withInit = copyToOut(NOTEBOOK, "browser-rerun", (nb) => Object.assign(nb, plotNotebook(true)));
+  const withoutInit = copyToOut(NOTEBOOK, "browser-rerun-noinit", (nb) => Object.assign(nb, plotNotebook(false)));
+  const server = await startNotebook(OUT);
+  const browser = await launch();
+  try {
+    for (const [file, init] of [[withInit, true], [withoutInit, false]] as const) {
+      const where = init ? "with initPlotly()" : "without initPlotly()";
+      const { page, log } = await openNotebook(browser, server, file);
+      await runAllClassic(page);
+      await runAllClassic(page);
+      await runClassic(page, 2);
+      await page.waitForFunction((n) => document.querySelectorAll("#notebook .js-plotly-plot .main-svg").length >= n, PLOT_NOTEBOOK_TITLES.length, { timeout: 30_000 });
+      await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { save_notebook(): Promise<unknown> } } }).Jupyter.notebook.save_notebook());
+      assert.deepEqual(log.errors, [], `${where}: the live page logs no error`);
+      await page.close();
+      const saved = countOutputs(await server.contents(path.basename(file)));
+      assert.equal(saved.plots, PLOT_NOTEBOOK_TITLES.length, `${where}: the saved notebook has the three plots`);
+      assert.equal(saved.plotlyCarriers, init ? 1 : PLOT_NOTEBOOK_TITLES.length, `${where}: outputs carrying plotly.js`);
+
+      const reopened = await openNotebook(browser, server, file);
+      try {
+        await reopened.page.waitForFunction((n) => document.querySelectorAll("#notebook .js-plotly-plot .main-svg").length >= n, PLOT_NOTEBOOK_TITLES.length, { timeout: 30_000 });
+      } catch (e) {
+        throw new Error(`${where}: the reopened notebook did not draw its plots; errors: ${JSON.stringify(reopened.log.errors)}\n${String(e)}`);
+      }
+      const plots = await classicPlots(reopened.page);
+      assert.deepEqual(plots.map((p) => p.title), PLOT_NOTEBOOK_TITLES, `${where}, reopened: every plot drawn, in order`);
+      assert.deepEqual(plots.map((p) => p.trace), ["bar", "histogram", "heatmap"]);
+      assert.ok(plots.every((p) => p.marks > 0), `${where}, reopened: each plot has drawn marks: ${JSON.stringify(plots)}`);
+      assert.equal(await reopened.page.locator(".cell.running").count(), 0, "nothing runs");
+      assert.deepEqual(reopened.log.errors, [], `${where}, reopened: no error`);
+      assert.deepEqual(reopened.log.blocked, [], `${where}, reopened: nothing outside the server is requested`);
+      fs.mkdirSync(SCREENSHOTS, { recursive: true });
+      await reopened.page.screenshot({ path: path.join(SCREENSHOTS, init ? "notebook-rerun-reopened.png" : "notebook-rerun-noinit-reopened.png"), fullPage: true, timeout: 30_000 });
+      await reopened.page.close();
+    }
+  } finally {
+    await browser.close().catch(() => undefined);
+    await server.stop();
+    removeCopies(withInit, withoutInit);
   }
 });
