@@ -7,8 +7,8 @@
  */
 import { spawnSync, type SpawnSyncReturns } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
+import { KernelInstallError, kernelSpec as kernelSpecFor, registerKernelAt, type KernelSpecJson } from "./kernel-install";
 
 /** The repository root (this file is compiled to `<root>/dist/scripts/jupyter.js`). */
 export const PROJECT_ROOT = path.resolve(__dirname, "..", "..");
@@ -32,64 +32,131 @@ function run(cmd: string, args: string[], env?: NodeJS.ProcessEnv, timeoutMs = 6
   return spawnSync(cmd, args, { encoding: "utf8", env: env ?? process.env, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 });
 }
 
-/** True when `jupyter nbconvert --version` succeeds (nbclient is not checked separately: nbconvert depends on it). */
-export function hasJupyter(): boolean {
-  const nbconvert = run("jupyter", ["nbconvert", "--version"], undefined, 60_000);
-  return nbconvert.status === 0;
+/** How to run Jupyter here: the `jupyter` command (argv) and the Python (argv) that has nbclient and nbconvert. */
+export interface JupyterCommand {
+  /** `["/usr/bin/jupyter"]`, or `[python, "-m", "jupyter"]` when only the Python modules are there. */
+  readonly jupyter: readonly string[];
+  /** The interpreter of that `jupyter`, from its `#!` line: Debian's `["/usr/bin/python3"]` even when a pyenv
+   * `python3` comes first on PATH. */
+  readonly python: readonly string[];
+}
+
+/** Where Jupyter is looked for after PATH: Debian's (and pip's system-wide) place, found even when PATH lacks it. */
+export const JUPYTER_FALLBACKS: readonly string[] = ["/usr/bin/jupyter", "/usr/local/bin/jupyter"];
+/** The Pythons tried last, for their modules (`python3 -m jupyter`), when no `jupyter` command is found. */
+const PYTHON_FALLBACKS: readonly string[] = ["/usr/bin/python3"];
+const NEEDED_MODULES = "nbclient, nbconvert, nbformat, jupyter_client";
+
+/** Where to look: `path` replaces PATH, `fallbacks` the places after it (both for tests). */
+export interface FindJupyterOptions {
+  path?: string;
+  fallbacks?: readonly string[];
+  pythonFallbacks?: readonly string[];
 }
 
 /**
- * Makes sure Jupyter can execute notebooks. When it is missing and we are root on a machine with apt-get, installs
- * the Debian packages (saying so); otherwise throws a {@link SetupError} whose message is the command to run.
+ * Finds a Jupyter that can execute notebooks: each `jupyter` on PATH, then {@link JUPYTER_FALLBACKS}, then
+ * `/usr/bin/python3 -m jupyter`; the first whose Python imports nbclient, nbconvert, nbformat and jupyter_client.
+ *
+ * @returns `found`, or `problems`: one line for each Jupyter that is there but cannot run notebooks, and why.
  */
-export function ensureJupyter(options: { install?: boolean } = {}): void {
-  if (hasJupyter()) return;
+export function findJupyter(options: FindJupyterOptions = {}): { found?: JupyterCommand; problems: string[] } {
+  const dirs = (options.path ?? process.env.PATH ?? "").split(path.delimiter).filter((d) => d !== "");
+  const candidates = [...dirs.map((d) => path.join(d, "jupyter")), ...(options.fallbacks ?? JUPYTER_FALLBACKS)];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const canImport = (python: readonly string[]): string | undefined => {
+    const r = spawnSync(python[0], [...python.slice(1), "-c", `import ${NEEDED_MODULES}`], { encoding: "utf8", timeout: 60_000 });
+    if (r.status === 0) return undefined;
+    return r.error ? r.error.message : (r.stderr ?? "").trim().split("\n").pop() ?? `exit ${r.status}`;
+  };
+  for (const candidate of candidates) {
+    let real: string;
+    try {
+      fs.accessSync(candidate, fs.constants.X_OK);
+      real = fs.realpathSync(candidate);
+      if (!fs.statSync(real).isFile() || seen.has(real)) continue;
+    } catch {
+      continue;
+    }
+    seen.add(real);
+    const firstLine = fs.readFileSync(real, "latin1").slice(0, 512).split("\n")[0];
+    const python = firstLine.startsWith("#!") ? firstLine.slice(2).trim().split(/\s+/) : [];
+    if (python.length === 0 || python[0] === "") {
+      problems.push(`${candidate} has no #! line naming its Python`);
+      continue;
+    }
+    const why = canImport(python);
+    if (why === undefined) return { found: { jupyter: [candidate], python }, problems };
+    problems.push(`${candidate} runs ${python.join(" ")}, which cannot import ${NEEDED_MODULES}: ${why}`);
+  }
+  for (const py of options.pythonFallbacks ?? PYTHON_FALLBACKS) {
+    if (!fs.existsSync(py) || canImport([py]) !== undefined) continue;
+    return { found: { jupyter: [py, "-m", "jupyter"], python: [py] }, problems };
+  }
+  return { problems };
+}
+
+/** True when {@link findJupyter} finds a Jupyter that can execute notebooks. */
+export function hasJupyter(options: FindJupyterOptions = {}): boolean {
+  return findJupyter(options).found !== undefined;
+}
+
+/**
+ * Makes sure Jupyter can execute notebooks and says how to run it. When it is missing and we are root on a machine
+ * with apt-get, installs the Debian packages (saying so); otherwise, or when that did not help, throws a
+ * {@link SetupError} saying what is wrong and the command to run.
+ */
+export function ensureJupyter(options: { install?: boolean } & FindJupyterOptions = {}): JupyterCommand {
+  const first = findJupyter(options);
+  if (first.found) return first.found;
+  const found = (problems: string[]): string =>
+    problems.length > 0 ? `Jupyter is here but cannot run notebooks:\n${problems.map((p) => `  ${p}`).join("\n")}\n` : "";
   const canApt = process.getuid?.() === 0 && run("apt-get", ["--version"], undefined, 30_000).status === 0;
   if (options.install !== false && canApt) {
     console.log(`Jupyter not found: installing Debian packages ${JUPYTER_APT_PACKAGES.join(" ")} …`);
     const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
     const update = spawnSync("apt-get", ["update", "-q"], { stdio: "inherit", env });
     const install = spawnSync("apt-get", ["install", "-y", "-q", ...JUPYTER_APT_PACKAGES], { stdio: "inherit", env });
-    if (update.status === 0 && install.status === 0 && hasJupyter()) return;
-    throw new SetupError(`Installing Jupyter with apt-get failed.\n${INSTALL_HINT}`);
+    if (update.status !== 0 || install.status !== 0) {
+      const which = update.status !== 0 ? `apt-get update (exit ${update.status ?? update.signal})` : `apt-get install (exit ${install.status ?? install.signal})`;
+      throw new SetupError(`Installing Jupyter with apt-get failed: ${which}.\n${INSTALL_HINT}`);
+    }
+    const after = findJupyter(options);
+    if (after.found) return after.found;
+    throw new SetupError(
+      `apt-get installed ${JUPYTER_APT_PACKAGES.join(" ")}, but no Jupyter that can run notebooks was found ` +
+        `(looked on PATH, in ${(options.fallbacks ?? JUPYTER_FALLBACKS).join(", ")}).\n${found(after.problems)}${INSTALL_HINT}`,
+    );
   }
-  throw new SetupError(INSTALL_HINT);
+  throw new SetupError(`${found(first.problems)}${INSTALL_HINT}`);
 }
 
 /**
- * The kernel.json that starts the project's own tslab (never a global one), through `dist/scripts/tslab-kernel.js`,
- * which fixes a start-up race in tslab 1.0.22 (see that file). Node is named by its absolute path, so the kernel
- * starts even where Jupyter's PATH has no node (a JupyterHub spawner, say).
+ * The kernel.json that starts the project's own tslab (never a global one); see ./kernel-install.
+ * @throws SetupError when tslab is not installed or the launcher not built.
  */
-export function kernelSpec(root = PROJECT_ROOT): { argv: string[]; display_name: string; language: string } {
-  const tslab = path.join(root, "node_modules", "tslab", "dist", "main.js");
-  if (!fs.existsSync(tslab)) {
-    throw new SetupError(`tslab is not installed at ${path.dirname(path.dirname(tslab))}: run \`npm ci\` in ${root} first.`);
-  }
-  const launcher = path.join(root, "dist", "scripts", "tslab-kernel.js");
-  if (!fs.existsSync(launcher)) {
-    throw new SetupError(`${launcher} is missing: run \`npm run build\` in ${root} first.`);
-  }
-  return { argv: [process.execPath, launcher, "--config-path", "{connection_file}"], display_name: "TypeScript", language: "typescript" };
+export function kernelSpec(root = PROJECT_ROOT): KernelSpecJson {
+  return asSetupError(() => kernelSpecFor(root));
 }
 
 /**
  * Registers the tslab kernel as `tslab` ("TypeScript"). By default in `<root>/.jupyter` (use {@link jupyterEnv} so
- * Jupyter finds it); with `user: true` in the per-user Jupyter data folder (`jupyter --data-dir`, usually
- * `~/.local/share/jupyter`), which is what a JupyterHub user's server reads.
+ * Jupyter finds it); with `user: true` in the per-user Jupyter data folder (usually `~/.local/share/jupyter`).
+ * Shared installs (`--sys-prefix`, `--prefix=DIR`, `--system`): `registerKernelAt` in ./kernel-install.
  *
  * @returns the folder that holds `kernels/tslab/kernel.json`.
  */
 export function registerKernel(root = PROJECT_ROOT, options: { user?: boolean } = {}): string {
-  let dataDir = path.join(root, ".jupyter");
-  if (options.user) {
-    const res = run("jupyter", ["--data-dir"], undefined, 60_000);
-    dataDir = res.status === 0 ? res.stdout.trim() : path.join(os.homedir(), ".local", "share", "jupyter");
+  return asSetupError(() => registerKernelAt(root, options.user ? { kind: "user" } : { kind: "project" }).dataDir);
+}
+
+function asSetupError<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw err instanceof KernelInstallError ? new SetupError(err.message) : err;
   }
-  const kernelDir = path.join(dataDir, "kernels", "tslab");
-  fs.mkdirSync(kernelDir, { recursive: true });
-  fs.writeFileSync(path.join(kernelDir, "kernel.json"), JSON.stringify(kernelSpec(root), null, 2) + "\n");
-  return dataDir;
 }
 
 /** The environment in which Jupyter sees the project's kernel (`JUPYTER_PATH` first) and nothing else changes. */
@@ -98,146 +165,14 @@ export function jupyterEnv(root = PROJECT_ROOT, base: NodeJS.ProcessEnv = proces
   return { ...base, JUPYTER_PATH: base.JUPYTER_PATH ? `${own}${path.delimiter}${base.JUPYTER_PATH}` : own, PYDEVD_DISABLE_FILE_VALIDATION: "1" };
 }
 
-/** A code cell that failed. */
-export interface CellFailure {
-  /** Position of the cell in the notebook, 0-based. */
-  readonly index: number;
-  /** The nearest markdown heading above it, e.g. `## 3. Train a baseline Logistic Regression (FP32)`. */
-  readonly section: string;
-  /** First line of its source. */
-  readonly firstLine: string;
-  /** What it printed as the error: `ename: evalue`, or tslab's compile errors (sent to stderr). */
-  readonly error: string;
-}
-
-/** The result of {@link executeNotebook}. */
-export interface ExecutionResult {
-  readonly executedPath: string;
-  readonly htmlPath: string;
-  readonly seconds: number;
-  /** The cell that stopped the run, if any. The executed notebook and HTML are written either way. */
-  readonly failures: CellFailure[];
-}
-
-interface NotebookOutput {
-  output_type: string;
-  name?: string;
-  text?: string | string[];
-  ename?: string;
-  evalue?: string;
-}
-interface NotebookJson {
-  cells: Array<{ cell_type: string; source: string | string[]; outputs?: NotebookOutput[] }>;
-}
-
-const joinText = (t: string | string[] | undefined): string => (Array.isArray(t) ? t.join("") : t ?? "");
-
-/**
- * Describes the failing cells of an executed notebook: those with an `error` output, and the one whose source
- * nbconvert named as failing (tslab reports compile errors on stderr with an error reply, not an `error` output).
- */
-export function findFailures(executedPath: string, failedSource?: string): CellFailure[] {
-  const nb = JSON.parse(fs.readFileSync(executedPath, "utf8")) as NotebookJson;
-  const failures: CellFailure[] = [];
-  let section = "(top of the notebook)";
-  nb.cells.forEach((cell, index) => {
-    const src = joinText(cell.source);
-    if (cell.cell_type === "markdown") {
-      const heading = src.split("\n").find((l) => l.startsWith("#"));
-      if (heading) section = heading.trim();
-      return;
-    }
-    const outputs = cell.outputs ?? [];
-    const errors = outputs.filter((o) => o.output_type === "error").map((o) => `${o.ename ?? "Error"}: ${o.evalue ?? ""}`);
-    const named = failedSource !== undefined && src.trim() === failedSource.trim();
-    if (errors.length > 0 || named) {
-      const stderr = outputs.filter((o) => o.output_type === "stream" && o.name === "stderr").map((o) => joinText(o.text).trim());
-      const error = [...errors, ...stderr].filter((e) => e !== "").join("\n") || "the kernel reported an error";
-      failures.push({ index, section, firstLine: src.split("\n")[0], error });
-    }
-  });
-  return failures;
-}
-
-/** The source of the cell that nbconvert's CellExecutionError names, if its message is in `stderr`. */
-export function failedCellSource(stderr: string): string | undefined {
-  const m = /An error occurred while executing the following cell:\n-+\n([\s\S]*?)\n-+\n/.exec(stderr);
-  return m ? m[1] : undefined;
-}
-
-/**
- * Executes a notebook headless with nbconvert (nbclient underneath) on the project's tslab kernel, and exports the
- * executed notebook to HTML. When a cell fails, it runs once more with `--allow-errors` so that the executed
- * notebook and the HTML still show every output up to and after it, and returns the failing cell in `failures`.
- *
- * @param inputPath - the notebook to run; it runs in its own folder, as in Jupyter.
- * @param outDir - where `<name>.executed.ipynb` and `<name>.html` are written. Default `<root>/out`.
- */
-export function executeNotebook(inputPath: string, outDir = OUT_DIR, options: { timeoutSeconds?: number; root?: string } = {}): ExecutionResult {
-  const root = options.root ?? PROJECT_ROOT;
-  if (!fs.existsSync(inputPath)) throw new Error(`executeNotebook: no notebook at ${inputPath}`);
-  ensureJupyter();
-  registerKernel(root);
-  fs.mkdirSync(outDir, { recursive: true });
-  const env = jupyterEnv(root);
-  const name = path.basename(inputPath, ".ipynb");
-  const executedName = `${name}.executed.ipynb`;
-  const executedPath = path.join(outDir, executedName);
-  const htmlPath = path.join(outDir, `${name}.html`);
-  fs.rmSync(executedPath, { force: true });
-  fs.rmSync(htmlPath, { force: true });
-  const execute = (allowErrors: boolean): SpawnSyncReturns<string> =>
-    run(
-      "jupyter",
-      [
-        "nbconvert", "--to", "notebook", "--execute",
-        ...(allowErrors ? ["--allow-errors"] : []),
-        `--ExecutePreprocessor.timeout=${options.timeoutSeconds ?? 600}`,
-        "--ExecutePreprocessor.kernel_name=tslab",
-        "--output-dir", outDir, "--output", executedName, inputPath,
-      ],
-      env,
-    );
-  const t0 = process.hrtime.bigint();
-  const exec = execute(false);
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  let failedSource: string | undefined;
-  if (exec.status !== 0) {
-    failedSource = failedCellSource(exec.stderr);
-    if (failedSource === undefined) {
-      throw new Error(`jupyter nbconvert --execute ${inputPath} failed (exit ${exec.status ?? exec.signal}):\n${tail(exec.stderr)}`);
-    }
-    const again = execute(true);
-    if (again.status !== 0 || !fs.existsSync(executedPath)) {
-      throw new Error(`jupyter nbconvert --execute --allow-errors ${inputPath} failed (exit ${again.status ?? again.signal}):\n${tail(again.stderr)}`);
-    }
-  }
-  numberExecutedCells(executedPath);
-  const html = run("jupyter", ["nbconvert", "--to", "html", "--output-dir", outDir, "--output", `${name}.html`, executedPath], env);
-  if (html.status !== 0 || !fs.existsSync(htmlPath)) {
-    throw new Error(`jupyter nbconvert --to html ${executedPath} failed (exit ${html.status ?? html.signal}):\n${tail(html.stderr)}`);
-  }
-  const failures = findFailures(executedPath, failedSource);
-  if (failedSource !== undefined && failures.length === 0) {
-    failures.push({ index: -1, section: "(unknown)", firstLine: failedSource.split("\n")[0], error: tail(exec.stderr, 5) });
-  }
-  return { executedPath, htmlPath, seconds, failures };
-}
-
-/**
- * Gives the executed code cells their execution counts, 1, 2, 3 … in order. tslab does not report them to
- * nbclient, so a headless run would otherwise show every cell as `In [ ]`, as if nothing had run.
- */
-export function numberExecutedCells(executedPath: string): void {
-  const nb = JSON.parse(fs.readFileSync(executedPath, "utf8")) as { cells: Array<{ cell_type: string; execution_count?: number | null }> };
-  let count = 0;
-  for (const cell of nb.cells) {
-    if (cell.cell_type === "code" && (cell.execution_count === null || cell.execution_count === undefined)) cell.execution_count = ++count;
-    else if (cell.cell_type === "code") count = cell.execution_count ?? count;
-  }
-  fs.writeFileSync(executedPath, JSON.stringify(nb, null, 1) + "\n");
-}
-
-function tail(text: string | null, lines = 30): string {
-  return (text ?? "").trim().split("\n").slice(-lines).join("\n");
-}
+// Executing notebooks headless lives in ./execute-notebook; re-exported for the callers that import it from here.
+export {
+  checkOutputFolder,
+  describeFailure,
+  executeNotebook,
+  runNotebook,
+  type CellFailure,
+  type ExecuteOptions,
+  type ExecutionResult,
+  type FailureKind,
+} from "./execute-notebook";

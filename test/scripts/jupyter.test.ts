@@ -3,12 +3,13 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { ensureJupyter, executeNotebook, failedCellSource, hasJupyter, jupyterEnv, kernelSpec, registerKernel } from "../../scripts/jupyter";
+import { ensureJupyter, executeNotebook, hasJupyter, jupyterEnv, kernelSpec, registerKernel } from "../../scripts/jupyter";
 import { ROOT } from "../helpers/paths";
 
 test("the kernel spec runs the project's own tslab through its launcher, with an absolute node", () => {
   const spec = kernelSpec(ROOT);
-  assert.deepEqual(spec.argv, [process.execPath, path.join(ROOT, "dist", "scripts", "tslab-kernel.js"), "--config-path", "{connection_file}"]);
+  assert.deepEqual(spec.argv.slice(3), [path.join(ROOT, "dist", "scripts", "tslab-kernel.js"), "--config-path", "{connection_file}", "--resource-dir", "{resource_dir}"]);
+  assert.deepEqual(spec.argv.slice(0, 2), [process.execPath, "-e"]); // a check that the launcher is there (test/scripts/kernel-install)
   assert.equal(spec.display_name, "TypeScript");
   assert.equal(spec.language, "typescript");
   assert.throws(() => kernelSpec(fs.mkdtempSync(path.join(os.tmpdir(), "no-tslab-"))), /tslab is not installed .*run `npm ci`/);
@@ -21,12 +22,6 @@ test("registerKernel writes inside the project, and JUPYTER_PATH puts it first",
   assert.deepEqual(written, kernelSpec(ROOT));
   assert.equal(jupyterEnv(ROOT, {}).JUPYTER_PATH, path.join(ROOT, ".jupyter"));
   assert.equal(jupyterEnv(ROOT, { JUPYTER_PATH: "/x" }).JUPYTER_PATH, `${path.join(ROOT, ".jupyter")}${path.delimiter}/x`);
-});
-
-test("failedCellSource finds the cell in nbconvert's CellExecutionError", () => {
-  const stderr = "Traceback …\nnbclient.exceptions.CellExecutionError: An error occurred while executing the following cell:\n------------------\nconst a = 1;\nthrow new Error(\"boom\");\n------------------\n\n\nError: boom\n";
-  assert.equal(failedCellSource(stderr), 'const a = 1;\nthrow new Error("boom");');
-  assert.equal(failedCellSource("something else"), undefined);
 });
 
 test("a failing cell is named with its section, and the outputs are still written", () => {
@@ -46,7 +41,7 @@ test("a failing cell is named with its section, and the outputs are still writte
   }));
   const result = executeNotebook(nbPath, dir);
   assert.equal(result.failures.length, 1);
-  assert.deepEqual({ ...result.failures[0], error: undefined }, { index: 3, section: "## 2. Broken", firstLine: 'const n: number = "not a number";', error: undefined });
+  assert.deepEqual({ ...result.failures[0], error: undefined }, { index: 3, kind: "error", section: "## 2. Broken", firstLine: 'const n: number = "not a number";', error: undefined });
   assert.match(result.failures[0].error, /Type 'string' is not assignable to type 'number'/);
   assert.ok(fs.existsSync(result.executedPath) && fs.existsSync(result.htmlPath));
 });
@@ -55,8 +50,10 @@ test("without Jupyter (and without installing it), the error is the command to r
   const saved = process.env.PATH;
   process.env.PATH = fs.mkdtempSync(path.join(os.tmpdir(), "no-jupyter-"));
   try {
-    assert.equal(hasJupyter(), false);
-    assert.throws(() => ensureJupyter({ install: false }), (err: Error) => {
+    // Nowhere to look: not on PATH, not in /usr/bin (scripts/run-notebook tests finding it there).
+    const nowhere = { fallbacks: [], pythonFallbacks: [] };
+    assert.equal(hasJupyter(nowhere), false);
+    assert.throws(() => ensureJupyter({ install: false, ...nowhere }), (err: Error) => {
       assert.equal(err.name, "SetupError");
       assert.match(err.message, /sudo apt-get update && sudo apt-get install -y jupyter-nbconvert python3-nbclient python3-ipykernel jupyter-client jupyter-notebook/);
       assert.match(err.message, /python3 -m pip install nbconvert nbclient notebook ipykernel/);
