@@ -65,10 +65,8 @@ export function quantizePerTensor(w: Float32Array): Quantized {
  * dequantizePerTensor(new Int8Array([-127, 127]), 2 / 255, 0); // ≈ [-0.99608, 0.99608]
  */
 export function dequantizePerTensor(q: Int8Array, scale: number, zp: number): Float32Array {
-  if (!(q instanceof Int8Array)) throw checksFor("dequantizePerTensor").typeError("q", "an Int8Array", q);
-  if (!Number.isFinite(scale)) throw new RangeError(`dequantizePerTensor: scale is ${scale}; expected a finite number`);
-  if (!Number.isInteger(zp)) throw new RangeError(`dequantizePerTensor: zp is ${zp}; expected an integer`);
-  const s = fitsFloat32Arithmetic(zp) ? Math.fround(scale) : scale; // NumPy rounds the scale to float32 first
+  checkDequantizeArguments(q, scale, zp); // an Int8Array, a finite scale, an integer zero-point
+  const s = fitsFloat32Arithmetic(zp) ? Math.fround(scale) : scale; // float32 arithmetic: the scale rounded first
   const out = new Float32Array(q.length);
   for (let i = 0; i < q.length; i++) out[i] = (q[i] - zp) * s; // stored as float32
   return out;
@@ -105,6 +103,13 @@ export function weightRange(w: Float32Array, caller: string): { min: number; max
  */
 export function addLikeNumPy(x: number, zp: number): number {
   return fitsFloat32Arithmetic(zp) ? Math.fround(x + zp) : x + zp;
+}
+
+function checkDequantizeArguments(q: Int8Array, scale: number, zp: number): void {
+  const check = checksFor("dequantizePerTensor");
+  if (!(q instanceof Int8Array)) throw check.typeError("q", "an Int8Array", q);
+  check.number("scale", scale);
+  check.integer("zp", zp);
 }
 
 /** Whether NumPy keeps float32 arithmetic with this Python integer (it fits int16 or uint16). */

@@ -24,8 +24,8 @@ export const SIGNED_COLORSCALE: Colorscale = [
 
 /** Options of {@link imageGrid}. */
 export interface ImageGridOptions {
-  /** One caption per image, shown above it (e.g. the label). Default none. */
-  readonly titles?: readonly string[];
+  /** One caption per image, shown above it (e.g. the labels `y.subarray(0, 20)`). Default none. */
+  readonly titles?: ArrayLike<string | number>;
   /** Images per row of the grid. Default `min(n, 10)`. */
   readonly columns?: number;
   /** Colour scale shared by all images. Default {@link INK_COLORSCALE}. */
@@ -61,7 +61,7 @@ export function imageGrid(images: Matrix<NumericArray>, options: ImageGridOption
   if (side * side !== pixels || pixels === 0) {
     throw new RangeError(`imageGrid: images is [${n}, ${pixels}]; expected [n, side²] (e.g. [n, 64] for 8×8 images)`);
   }
-  const titles = options.titles;
+  const titles = options.titles === undefined ? undefined : Array.from(options.titles, (t) => String(t));
   if (titles !== undefined && titles.length !== n) {
     throw new RangeError(`imageGrid: ${titles.length} titles for ${n} images; expected one each`);
   }

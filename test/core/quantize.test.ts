@@ -49,8 +49,8 @@ test("bad weights get a clear error: empty, NaN, Infinity, and the row that has 
   const W = matrix(new Float32Array([1, 2, 3, NaN]), 2, 2);
   assert.throws(() => quantizeRows(W), /quantizeRows: row 1: quantizePerTensor: w\[1\] is NaN/);
   assert.throws(() => quantizeRows(matrix(new Float32Array(0), 0, 4)), /W is \[0, 4\]; expected at least one row/);
-  assert.throws(() => dequantizePerTensor(new Int8Array(1), NaN, 0), /scale is NaN/);
-  assert.throws(() => dequantizePerTensor(new Int8Array(1), 1, 0.5), /zp is 0\.5; expected an integer/);
+  assert.throws(() => dequantizePerTensor(new Int8Array(1), NaN, 0), /dequantizePerTensor: scale must be a number, got NaN/);
+  assert.throws(() => dequantizePerTensor(new Int8Array(1), 1, 0.5), /dequantizePerTensor: zp must be an integer, got 0\.5/);
 });
 
 test("a nearly constant row far from 0: NumPy's float64 switch reproduced, and a zero-point beyond int32 refused", () => {
