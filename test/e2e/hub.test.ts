@@ -26,6 +26,7 @@ const skip = missing.length > 0 ? `not installed: ${missing.join(", ")} (Debian:
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "hub-test-")));
 const prefix = path.join(base, "prefix");
 const token = randomBytes(24).toString("hex");
+const CULL_SECONDS = 15;
 let hub: ChildProcess | undefined;
 let hubUrl = "";
 
@@ -132,7 +133,9 @@ before(async () => {
     `c.JupyterHub.spawner_class = "jupyterhub.spawner.SimpleLocalProcessSpawner"`,
     `c.SimpleLocalProcessSpawner.home_dir_template = ${py(path.join(base, "home", "{username}"))}`,
     `c.Spawner.ip = "127.0.0.1"`,
-    `c.Spawner.args = ["--allow-root"] if __import__("os").getuid() == 0 else []`,
+    // Idle culling as README advises (short here): a kernel nobody is connected to goes after CULL_SECONDS idle.
+    `c.Spawner.args = ["--MappingKernelManager.cull_idle_timeout=${CULL_SECONDS}", "--MappingKernelManager.cull_interval=2"]` +
+      ` + (["--allow-root"] if __import__("os").getuid() == 0 else [])`,
     `c.Spawner.start_timeout = 120`,
     `c.Spawner.http_timeout = 120`,
     // The shared install: the hub's servers find the kernel there (with --sys-prefix nothing would be needed).
@@ -150,7 +153,10 @@ before(async () => {
 });
 
 after(async () => {
-  if (skip || !hub) return;
+  if (skip || !hub) {
+    fs.rmSync(base, { recursive: true, force: true });
+    return;
+  }
   for (const user of STUDENTS) await hubApi("DELETE", `users/${user}/server`).catch(() => undefined);
   await until("the students' servers stop", 60_000, async () => {
     const users = await Promise.all(STUDENTS.map((u) => hubApi<{ servers?: Record<string, unknown> }>("GET", `users/${u}`)));
@@ -158,7 +164,7 @@ after(async () => {
   }).catch(() => undefined);
   const exited = new Promise<void>((resolve) => (hub?.exitCode !== null ? resolve() : hub.once("exit", () => resolve())));
   hub.kill("SIGTERM");
-  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000))]);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
   const deadline = Date.now() + 15_000;
   while (ours().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
   const left = ours();
@@ -170,6 +176,7 @@ after(async () => {
     }
   }
   assert.deepEqual(left, [], "nothing the hub started is left running");
+  fs.rmSync(base, { recursive: true, force: true });
 });
 
 test("JupyterHub: two students, one shared kernel install, Run All at the same time: no errors, every output", { skip, timeout: 600_000 }, async (t) => {
@@ -193,6 +200,7 @@ test("JupyterHub: two students, one shared kernel install, Run All at the same t
     assert.ok(specs.kernelspecs.tslab, `${user}'s server sees the shared "TypeScript" kernel`);
   }
 
+  const codeCells = (JSON.parse(fs.readFileSync(NOTEBOOK, "utf8")) as NotebookFile).cells.filter((c) => c.cell_type === "code").length;
   const client = path.join(ROOT, "dist", "test", "e2e", "hub-client.js");
   const runs = STUDENTS.map((user) => new Promise<RunAllResult>((resolve, reject) => {
     const req = { hub: hubUrl, user, token, path: "quantization.ipynb", kernel: "tslab", timeoutMs: 400_000 };
@@ -202,12 +210,12 @@ test("JupyterHub: two students, one shared kernel install, Run All at the same t
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));
     child.stderr.on("data", (d: Buffer) => (err += d.toString()));
     child.on("exit", (code) => (code === 0 ? resolve(JSON.parse(out.trim().split("\n").pop() ?? "") as RunAllResult) : reject(new Error(`${user}'s Run All: ${err}\n${hubLog()}`))));
-  }));
+  }).then((result) => ({ ...result, rss: kernelRssMb(result.kernelId) }))); // measured at once, before idle culling
   const results = await Promise.all(runs);
 
   for (const [i, user] of STUDENTS.entries()) {
     const result = results[i];
-    assert.ok(result.statuses.length > 10);
+    assert.equal(result.statuses.length, codeCells, `${user}: a reply for every code cell`);
     assert.deepEqual(result.statuses.filter((s) => s !== "ok"), [], `${user}: every cell replied ok`);
     const saved = JSON.parse(fs.readFileSync(path.join(base, "home", user, "quantization.ipynb"), "utf8")) as NotebookFile;
     assert.deepEqual(problems(saved), [], `${user}: no error and nothing on stderr`);
@@ -216,9 +224,18 @@ test("JupyterHub: two students, one shared kernel install, Run All at the same t
     }
     const counts = displayCounts(saved);
     assert.ok(counts.plotly > 0 && counts.html > 0, `${user}: tables and plots saved (${JSON.stringify(counts)})`);
-    const rss = kernelRssMb(result.kernelId);
-    assert.ok(rss !== undefined, `${user}'s kernel is running`);
+    const rss = result.rss;
+    assert.ok(rss !== undefined, `${user}'s kernel is running after Run All`);
     t.diagnostic(`${user}: Run All ${result.seconds.toFixed(1)} s, kernel RSS after it ${rss.toFixed(0)} MB, home ${(duBytes(path.join(base, "home", user)) / 1e6).toFixed(1)} MB`);
+  }
+  // Idle culling: with the websockets closed, each kernel is shut down after CULL_SECONDS without activity.
+  for (const [i, user] of STUDENTS.entries()) {
+    await until(`${user}'s idle kernel is culled`, (CULL_SECONDS + 30) * 1000, async () => {
+      const res = await fetch(`${hubUrl}/user/${user}/api/kernels`, { headers: { Authorization: `token ${token}` } });
+      const kernels = (await res.json()) as Array<{ id: string }>;
+      return kernels.some((k) => k.id === results[i].kernelId) ? undefined : true;
+    });
+    assert.equal(kernelRssMb(results[i].kernelId), undefined, `${user}'s kernel process is gone`);
   }
   t.diagnostic(`shared: the checkout ${(duBytes(ROOT) / 1e6).toFixed(0)} MB (node_modules ${(duBytes(path.join(ROOT, "node_modules")) / 1e6).toFixed(0)} MB), kernelspec ${duBytes(prefix)} B`);
 });

@@ -2,7 +2,7 @@
  * Issue 12, point 4: once the kernel is installed, the notebook runs from any folder — a copy outside the
  * checkout, or the checkout itself mounted read-only — and writes its files where it can.
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,6 +20,7 @@ const userEnv = (home: string): NodeJS.ProcessEnv => {
   fs.mkdirSync(home, { recursive: true });
   return { ...process.env, HOME: home, JUPYTER_PATH: path.join(prefix, "share", "jupyter"), JUPYTER_DATA_DIR: path.join(home, ".local", "share", "jupyter"), NODE_PATH: "" };
 };
+after(() => fs.rmSync(base, { recursive: true, force: true }));
 let installed = false;
 function install(): void {
   if (!installed) registerKernelAt(ROOT, { kind: "prefix", prefix });

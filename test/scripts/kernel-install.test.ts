@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -13,7 +13,13 @@ import { codeNotebook, nbconvertExecute } from "./notebook-runs";
 import { ROOT } from "../helpers/paths";
 
 const INSTALL_JS = path.join(ROOT, "dist", "scripts", "install-kernel.js");
-const tmp = (name: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+const made: string[] = [];
+const tmp = (name: string): string => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+  made.push(dir);
+  return dir;
+};
+after(() => made.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 const python = jupyterPython();
 const noJupyter = python === undefined ? "no `jupyter` on PATH (Debian: apt-get install jupyter-client)" : false;
 

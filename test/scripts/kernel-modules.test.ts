@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -9,7 +9,16 @@ import type * as TS from "typescript";
 import { ensurePackageLink, forwardModulesToProject, kernelModuleDirs, packageLinkOk, virtualModulesMapper, type ResolutionSystem } from "../../scripts/kernel-modules";
 import { ROOT } from "../helpers/paths";
 
-const tmp = (name: string): string => fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`)));
+const made: string[] = [];
+const tmp = (name: string): string => {
+  const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`)));
+  made.push(dir);
+  return dir;
+};
+after(() => made.forEach((d) => {
+  fs.chmodSync(d, 0o755);
+  fs.rmSync(d, { recursive: true, force: true });
+}));
 // tslab's own TypeScript, the one whose `sys` the launcher patches.
 const ts = createRequire(require.resolve("tslab/dist/converter"))("@tslab/typescript-for-tslab") as typeof TS;
 
