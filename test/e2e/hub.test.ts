@@ -26,7 +26,7 @@ const skip = missing.length > 0 ? `not installed: ${missing.join(", ")} (Debian:
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "hub-test-")));
 const prefix = path.join(base, "prefix");
 const token = randomBytes(24).toString("hex");
-const CULL_SECONDS = 15;
+const CULL_SECONDS = 5;
 let hub: ChildProcess | undefined;
 let hubUrl = "";
 
