@@ -5,8 +5,8 @@
  *   activations quantized losslessly beforehand (like `predict.fp32` gets the scaled pixels), TypeScript kernel;
  * - `predict.int8.wasm`: the same with the WebAssembly SIMD kernel;
  * - `quantize.activations.digits`: the activation quantization those two leave out (450 × 64 floats → uint8);
- * - `layer.<in>x<out>.b<batch>.<kernel>` for the scaling sweep (`lib/scaling-study.ts`), kernels `fp32`,
- *   `dequant`, `integer`, `wasm` and `wasm-fp32` (the SIMD float baseline). The integer kernels' figures
+ * - `layer.<in>x<out>.b<batch>.<kernel>` for the scaling sweep (`lib/studies/scaling.ts`), kernels `fp32-ts`,
+ *   `dequant-ts`, `int8-ts`, `fp32-wasm` (the SIMD float baseline) and `int8-wasm`. The int8 kernels' figures
  *   include quantizing the activations.
  *
  * Full sweep: layers 64x10, 256x256, 1024x1024, 4096x4096 × batches 1, 16, 256, 1024 (the TypeScript kernels
@@ -18,7 +18,7 @@ import type { Matrix } from "../lib/core/matrix";
 import type { LinearModel } from "../lib/core/model";
 import { quantizeModel } from "../lib/core/quantize";
 import { DIGITS_PIXEL_PARAMS, predictInt8Integer, prepareIntegerModel, quantizeActivations } from "../lib/studies/integer-inference";
-import { predictInt8Wasm, prepareWasmIntegerModel } from "../lib/kernels/wasm-kernels";
+import { predictInt8Wasm, prepareWasmIntegerModel } from "../lib/kernels/gemm";
 import { LAYER_KERNELS, prepareSweep, type LayerShape } from "../lib/studies/scaling";
 import type { BenchCase } from "./types";
 

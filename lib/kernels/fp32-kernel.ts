@@ -3,16 +3,14 @@
  * TypeScript, so "INT8 vs FP32" compares kernels written with the same care.
  */
 import { matrix, type Matrix } from "../core/matrix";
-
-/** Weight rows per cache block: about 512 KB of float32 weights stays in L2 while all samples stream by. */
-const BLOCK_BYTES = 512 * 1024;
+import { blockRows } from "./blocking";
 
 /**
  * A float32 linear layer `[n, d] · [k, d]ᵀ + [k] → [n, k]`, written for the cache:
  *
  * - both operands are row-major with `d` contiguous, so each score is a dot product of two contiguous rows;
- * - the weight rows are taken in blocks of about 512 KB, and every sample is run against one block before the
- *   next, so the block is read from L2 instead of memory;
+ * - the weight rows are taken in blocks of about 512 KB (`lib/kernels/blocking.ts`), and every sample is run
+ *   against one block before the next, so the block is read from L2 instead of memory;
  * - inside a block, 4 samples × 2 weight rows are computed at once (8 accumulators): each loaded value is used
  *   2 or 4 times.
  *
@@ -31,7 +29,6 @@ export function linearFp32(
   b: Float32Array,
   out?: Float32Array,
 ): Matrix<Float32Array> {
-  primeTypeFeedback();
   const { rows: n, cols: d } = X;
   const k = W.rows;
   if (W.cols !== d) throw new RangeError(`linearFp32: X has ${d} features but W has ${W.cols} columns`);
@@ -40,12 +37,13 @@ export function linearFp32(
   if (y.length !== n * k) throw new RangeError(`linearFp32: out has ${y.length} elements, expected ${n}×${k}`);
   const x = X.data;
   const w = W.data;
-  const block = Math.max(2, Math.floor(BLOCK_BYTES / (4 * Math.max(1, d)) / 2) * 2);
+  const block = blockRows(4 * d, 2);
   const n4 = n - (n % 4);
   for (let c0 = 0; c0 < k; c0 += block) {
     const c1 = Math.min(k, c0 + block);
     const c2 = c1 - ((c1 - c0) % 2); // end of the pairs of rows
-    // The same 4 samples × 2 rows skeleton as integerSums (lib/int8-kernel.ts), on purpose: a fair comparison.
+    // The same 4 samples × 2 rows skeleton as integerSums (lib/studies/integer-inference.ts), on purpose: a fair
+    // comparison.
     for (let i = 0; i < n4; i += 4) {
       const x0 = i * d;
       const x1 = x0 + d;
@@ -93,18 +91,4 @@ function dot(x: Float32Array, xo: number, w: Float32Array, wo: number, d: number
   }
   if (j < d) s0 += x[xo + j] * w[wo + j];
   return s0 + s1;
-}
-
-let primed = false;
-
-/**
- * Runs {@link linearFp32} on a tiny input that takes every path (4-sample blocks, leftover samples and rows),
- * once per process, at its first call (not when the module loads), so that V8's optimised code covers them all
- * (see `primeTypeFeedback` in `lib/int8-kernel.ts`).
- */
-function primeTypeFeedback(): void {
-  if (primed) return;
-  primed = true;
-  // A dozen calls: V8 allocates a function's feedback vector lazily, after about 8 calls.
-  for (let t = 0; t < 12; t++) linearFp32(matrix(new Float32Array(15), 5, 3), matrix(new Float32Array(9), 3, 3), new Float32Array(3));
 }

@@ -1,13 +1,51 @@
 /**
- * What the two integer kernels — TypeScript (`lib/int8-kernel.ts`) and WebAssembly SIMD (`lib/wasm-kernels.ts`)
- * — share around their int32 sums: the input check, the epilogue that turns the sums into scores (zero-point
- * corrections, one rescale, the bias) and the argmax that turns scores into labels. Both kernels leave their
- * sums in the same layout, so one epilogue serves both and their scores agree to the bit:
+ * What the two integer kernels — TypeScript (`lib/studies/integer-inference.ts`) and WebAssembly SIMD
+ * (`lib/kernels/gemm.ts`) — share around their int32 sums: the data they take ({@link QuantizedActivations},
+ * {@link IntegerModel}), the input check, the epilogue that turns the sums into scores (zero-point corrections,
+ * one rescale, the bias) and the argmax that turns scores into labels. Both kernels leave their sums in the same
+ * layout, so one epilogue serves both and their scores agree to the bit:
  *
  *     acc[at + i·stride + c] = Σ_j xq[i, j] · q[c, j]    for c < k   (int32, exact)
  *     acc[at + i·stride + k] = Σ_j xq[i, j]                           (the sum the weight zero-point multiplies)
+ *
+ * This module imports nothing of the lib but the matrix type: the lesson's integer inference
+ * (`lib/studies/integer-inference.ts`) builds on it, not the other way round.
  */
-import type { ActivationParams, IntegerModel, QuantizedActivations } from "../studies/integer-inference";
+import type { Matrix } from "../core/matrix";
+
+/** How a float activation maps to uint8: `x ≈ (xq - zeroPoint) · scale`, `xq` in 0..255. */
+export interface ActivationParams {
+  /** Step between two uint8 levels, positive and finite. */
+  readonly scale: number;
+  /** The uint8 level that stands for 0.0, an integer 0..255. */
+  readonly zeroPoint: number;
+}
+
+/** Activations quantized to uint8: a `[n, d]` matrix plus the {@link ActivationParams} that read it back. */
+export interface QuantizedActivations extends Matrix<Uint8Array>, ActivationParams {}
+
+/**
+ * A quantized linear model laid out for the integer kernels: the int8 weights plus what the zero-point
+ * corrections need, precomputed once (`prepareIntegerModel` of `lib/studies/integer-inference.ts`).
+ */
+export interface IntegerModel {
+  /** Classes (output rows) k. */
+  readonly nClasses: number;
+  /** Features (input columns) d. */
+  readonly nFeatures: number;
+  /** int8 weights `[k, d]` (shared with the quantized model, not copied). */
+  readonly qCoef: Matrix<Int8Array>;
+  /** `Σ_j qCoef[c, j]` per row `[k]`: the weight sums the activation zero-point multiplies. */
+  readonly rowSums: Int32Array;
+  /** Weight zero-points `[k]`. */
+  readonly zeroPoints: Int32Array;
+  /** Weight scales `[k]`, float32. */
+  readonly scales: Float32Array;
+  /** Biases `[k]`, float32. */
+  readonly intercept: Float32Array;
+  /** Label of each row `[k]`. */
+  readonly classes: Int32Array;
+}
 
 /** Checks activation parameters (scale positive and finite, zero-point an integer 0..255); returns them. */
 export function checkActivationParams(params: ActivationParams, caller: string): ActivationParams {

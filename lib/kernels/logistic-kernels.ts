@@ -1,5 +1,5 @@
 /**
- * The two products that cost nearly all of the L-BFGS training time of `lib/train.ts`, over one float64 "heap"
+ * The two products that cost nearly all of the L-BFGS training time of `lib/core/train.ts`, over one float64 "heap"
  * (a WebAssembly memory, or a plain Float64Array for the JavaScript kernels):
  *
  *     scores(X, n, stride, w, b, out): out[i] = X[i, :]·w + b          (X row by row)
@@ -10,11 +10,11 @@
  * on the digits, whose speed also depends on how V8 happens to compile the loops. Both sum in a fixed order, so a
  * run is reproducible; they differ from each other (and from NumPy's BLAS) only in rounding.
  *
- * The module is assembled on first use with `lib/wasm-assembler.ts` and loaded through `lib/wasm-runtime.ts`,
- * like every WebAssembly module of the project.
+ * The WebAssembly version is `logistic-kernels.as.ts.in` (AssemblyScript, compiled by `npm run build`), loaded
+ * through `lib/kernels/wasm-runtime.ts` like every WebAssembly module of the project; `scoresJs` and `xtrJs` here
+ * are its plain TypeScript twins.
  */
-import { Code, OP, SIMD, VALTYPE, assembleModule, funcBody, funcType, memoryImport } from "./wasm-assembler";
-import { WasmArena, lazyWasmModule, wasmSimdRequired } from "./wasm-runtime";
+import { WasmArena, loadWasmModule, wasmSimdRequired } from "./wasm-runtime";
 
 /** The two products over a heap of float64s; see the file comment. */
 export interface LogisticKernels {
@@ -99,91 +99,5 @@ interface WasmKernelExports {
   xtr(x: number, n: number, stride: number, r: number, out: number): void;
 }
 
-/** The compiled kernel module, built once; `null` when this runtime has no WebAssembly SIMD. */
-const logisticKernelModule = lazyWasmModule(logisticKernelBytes);
-
-/**
- * The WebAssembly module, assembled from its instructions with `lib/wasm-assembler.ts` (no toolchain needed). In
- * text format:
- *
- *     (import "env" "memory" (memory 0))
- *     (func (export "scores") (param $x i32) (param $n i32) (param $stride i32) (param $w i32) (param $b f64)
- *                             (param $out i32)           ;; byte offsets; n rows, stride float64s a row
- *       for i in 0..n:  a0..a3 = 0 (f64x2)
- *         for j in 0..stride step 8:  a0 += X[i,j:j+2]·w[j:j+2]; a1 += …[j+2:j+4]; a2 += …; a3 += …[j+6:j+8]
- *         out[i] = sum of the lanes of (a0 + a1) + (a2 + a3), + b
- *     (func (export "xtr") (param $x i32) (param $n i32) (param $stride i32) (param $r i32) (param $out i32)
- *       out[:] = 0
- *       for i in 0..n step 4:  for j in 0..stride step 2:
- *         out[j:j+2] += (r[i]·X[i,j:j+2] + r[i+1]·X[i+1,j:j+2]) + (r[i+2]·X[i+2,j:j+2] + r[i+3]·X[i+3,j:j+2])
- */
-export function logisticKernelBytes(): Uint8Array {
-  const { i32: I32, f64: F64, v128: V128 } = VALTYPE;
-  const rowBytesOf = (stride: number, rowBytes: number): Code => new Code().get(stride).i32(3).op(OP.i32Shl).set(rowBytes);
-
-  // scores: params 0 x, 1 n, 2 stride, 3 w, 4 b, 5 out; locals 6 i, 7 row, 8 j, 9 rowBytes, 10..13 a0..a3
-  const [x, n, stride, w, b, out, i, row, j, rowBytes] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const scores = rowBytesOf(stride, rowBytes);
-  scores.get(x).set(row).i32(0).set(i);
-  scores.block().loop();
-  scores.get(i).get(n).op(OP.i32GeU).brIf(1);
-  for (const acc of [10, 11, 12, 13]) scores.v128Zero().set(acc);
-  scores.i32(0).set(j);
-  scores.loop();
-  for (const [acc, offset] of [[10, 0], [11, 16], [12, 32], [13, 48]]) {
-    scores.get(acc).get(row).get(j).op(OP.i32Add).v128Load(3, offset).get(w).get(j).op(OP.i32Add).v128Load(3, offset);
-    scores.simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(acc);
-  }
-  scores.get(j).i32(64).op(OP.i32Add).tee(j).get(rowBytes).op(OP.i32LtU).brIf(0);
-  scores.end();
-  scores.get(10).get(11).simd(SIMD.f64x2Add).get(12).get(13).simd(SIMD.f64x2Add).simd(SIMD.f64x2Add).set(10);
-  scores.get(out).get(i).i32(3).op(OP.i32Shl, OP.i32Add);
-  scores.get(10).simd(SIMD.f64x2ExtractLane, 0).get(10).simd(SIMD.f64x2ExtractLane, 1).op(OP.f64Add).get(b).op(OP.f64Add);
-  scores.mem(OP.f64Store, 3, 0);
-  scores.get(row).get(rowBytes).op(OP.i32Add).set(row);
-  scores.get(i).i32(1).op(OP.i32Add).set(i);
-  scores.br(0).end().end();
-
-  // xtr: params 0 x, 1 n, 2 stride, 3 r, 4 out; locals 5 i, 6 row, 7 j, 8 rowBytes, 9 p, 10..13 r0..r3
-  const [xr, nr, strider, rr, outr, ir, rowr, jr, rb, p] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const xtr = rowBytesOf(strider, rb);
-  const nextPair = (): Code => xtr.get(jr).i32(16).op(OP.i32Add).tee(jr).get(rb).op(OP.i32LtU).brIf(0);
-  xtr.i32(0).set(jr);
-  xtr.loop();
-  xtr.get(outr).get(jr).op(OP.i32Add).v128Zero().v128Store(3, 0);
-  nextPair().end();
-  xtr.get(xr).set(rowr).i32(0).set(ir);
-  xtr.block().loop();
-  xtr.get(ir).get(nr).op(OP.i32GeU).brIf(1);
-  xtr.get(rr).get(ir).i32(3).op(OP.i32Shl, OP.i32Add).set(p);
-  for (let q = 0; q < 4; q++) xtr.get(p).mem(OP.f64Load, 3, 8 * q).simd(SIMD.f64x2Splat).set(10 + q);
-  xtr.i32(0).set(jr);
-  xtr.loop();
-  xtr.get(outr).get(jr).op(OP.i32Add); // where the sum goes
-  xtr.get(outr).get(jr).op(OP.i32Add).v128Load(3, 0);
-  xtr.get(rowr).get(jr).op(OP.i32Add).set(p);
-  // r_q · X[i+q, j:j+2]: row i+q is at p + q·rowBytes
-  const term = (q: number): Code => {
-    xtr.get(10 + q).get(p);
-    for (let t = 0; t < q; t++) xtr.get(rb).op(OP.i32Add);
-    return xtr.v128Load(3, 0).simd(SIMD.f64x2Mul);
-  };
-  term(0);
-  term(1).simd(SIMD.f64x2Add);
-  term(2);
-  term(3).simd(SIMD.f64x2Add);
-  xtr.simd(SIMD.f64x2Add).simd(SIMD.f64x2Add).v128Store(3, 0);
-  nextPair().end();
-  xtr.get(rowr).get(rb).i32(2).op(OP.i32Shl, OP.i32Add).set(rowr);
-  xtr.get(ir).i32(4).op(OP.i32Add).set(ir);
-  xtr.br(0).end().end();
-
-  return assembleModule({
-    types: [funcType([I32, I32, I32, I32, F64, I32]), funcType([I32, I32, I32, I32, I32])],
-    imports: [memoryImport("env", "memory", 0)], // min 0 pages: each training brings its own memory
-    functions: [
-      { type: 0, export: "scores", body: funcBody([[4, I32], [4, V128]], scores) },
-      { type: 1, export: "xtr", body: funcBody([[5, I32], [4, V128]], xtr) },
-    ],
-  });
-}
+/** The compiled kernels (`logistic-kernels.as.ts.in`); `null` when this runtime has no WebAssembly SIMD. */
+const logisticKernelModule = (): WebAssembly.Module | null => loadWasmModule("logistic-kernels");

@@ -1,6 +1,7 @@
 /**
- * The scores of a linear classifier, `X · Wᵀ + b` in float64, for `predictFp32` and `predictInt8`: a readable
- * JavaScript reference and a WebAssembly SIMD kernel (two float64 lanes), which give the same numbers.
+ * The scores of a linear classifier, `X · Wᵀ + b` in float64 — the arithmetic of `predictFp32` (`logits` in
+ * `lib/core/predict.ts`) — fast: a WebAssembly SIMD kernel (two float64 lanes, `predict-kernel.as.ts.in`) beside its
+ * plain TypeScript twin, {@link referenceScores}, which give the same numbers.
  *
  * Both compute each score as scikit-learn's float64 `decision_function` does in exact arithmetic, and in the
  * same order as each other: `s = 0; for j in 0..d: s += x[j]·w[j]; s += b` (float32 inputs widened exactly,
@@ -17,8 +18,8 @@
  * the next call.
  */
 import type { Matrix } from "../core/matrix";
-import { Code, OP, SIMD, VALTYPE, assembleModule, funcBody, funcType, memoryImport } from "./wasm-assembler";
-import { WasmArena, lazyWasmModule, roundUp, wasmSimdRequired } from "./wasm-runtime";
+import { roundUp } from "./blocking";
+import { WasmArena, loadWasmModule, wasmSimdRequired } from "./wasm-runtime";
 
 /** Which code computes the scores: the WebAssembly SIMD kernel or the plain JavaScript reference. */
 export type ScoreKernel = "wasm" | "js";
@@ -70,7 +71,7 @@ export function referenceScores(
  * `X · Wᵀ + b` `[n, k]` by the WebAssembly SIMD kernel, bit-identical to {@link referenceScores}. The result
  * is a view of the kernel's memory, valid until the next call.
  *
- * @throws Error when WebAssembly SIMD is not available (`wasmSimdAvailable` of `lib/wasm-runtime.ts`), or the
+ * @throws Error when WebAssembly SIMD is not available (`wasmSimdAvailable` of `lib/kernels/wasm-runtime.ts`), or the
  *   buffers would pass 2 GB.
  * @example
  * const { data, offset, stride } = wasmScores(Xte, model.coef, model.intercept);
@@ -121,74 +122,10 @@ function layoutBytes(n: number, k: number, d: number) {
   return { kPad, nPad, wt, bias, x, out, total: out + nPad * kPad * 8 };
 }
 
-/**
- * `scores_2x<2m>(x, nRows, dBytes, wt, wtStride, bias, out, outStride)` (all i32, offsets and strides in bytes),
- * for m = 1..5: for sample rows i = 0, 2, … < nRows (nRows even, X rows `dBytes` apart, d ≥ 1) and the 2m
- * classes of one block (`wt`, `bias`, `out` point at the block's first class):
- *
- *     acc[r][q] = 0  (f64x2: classes 2q, 2q+1 of sample i+r)
- *     for j in 0..d:  xr = splat(f64(x[i+r, j]));  wq = Wt[j, 2q:2q+2];  acc[r][q] += xr · wq
- *     out[i+r, 2q:2q+2] = acc[r][q] + b[2q:2q+2]
- */
-function kernelBody(m: number): number[] {
-  const [x, nRows, dBytes, wt, wtStride, bias, out, outStride] = [0, 1, 2, 3, 4, 5, 6, 7];
-  let next = 8;
-  const [i, px0, px1, pEnd, pw, po] = [next++, next++, next++, next++, next++, next++];
-  const nI32 = next - 8;
-  const acc = Array.from({ length: ROWS }, () => Array.from({ length: m }, () => next++));
-  const xs = Array.from({ length: ROWS }, () => next++);
-  const wv = next++;
-  const nV128 = next - 8 - nI32;
-
-  const k = new Code();
-  k.i32(0).set(i);
-  k.block().loop();
-  k.get(i).get(nRows).op(OP.i32GeU).brIf(1);
-  // px0, px1: x[i, 0], x[i+1, 0]; pEnd: the end of row i; pw: Wt[0, 0]
-  k.get(x).get(i).get(dBytes).op(OP.i32Mul, OP.i32Add).tee(px0).get(dBytes).op(OP.i32Add).tee(px1).set(pEnd);
-  k.get(wt).set(pw);
-  for (const row of acc) for (const a of row) k.v128Zero().set(a);
-  k.loop();
-  for (let r = 0; r < ROWS; r++) {
-    k.get(r === 0 ? px0 : px1).mem(OP.f32Load, 2, 0).op(OP.f64PromoteF32).simd(SIMD.f64x2Splat).set(xs[r]);
-  }
-  for (let q = 0; q < m; q++) {
-    k.get(pw).v128Load(4, 16 * q).set(wv);
-    for (let r = 0; r < ROWS; r++) {
-      k.get(acc[r][q]).get(xs[r]).get(wv).simd(SIMD.f64x2Mul).simd(SIMD.f64x2Add).set(acc[r][q]);
-    }
-  }
-  k.get(px1).i32(4).op(OP.i32Add).set(px1);
-  k.get(pw).get(wtStride).op(OP.i32Add).set(pw);
-  k.get(px0).i32(4).op(OP.i32Add).tee(px0).get(pEnd).op(OP.i32LtU).brIf(0);
-  k.end();
-  // out[i+r, block] = acc[r] + b
-  k.get(out).get(i).get(outStride).op(OP.i32Mul, OP.i32Add).set(po);
-  for (let r = 0; r < ROWS; r++) {
-    for (let q = 0; q < m; q++) {
-      k.get(po).get(acc[r][q]).get(bias).v128Load(4, 16 * q).simd(SIMD.f64x2Add).v128Store(4, 16 * q);
-    }
-    if (r + 1 < ROWS) k.get(po).get(outStride).op(OP.i32Add).set(po);
-  }
-  k.get(i).i32(ROWS).op(OP.i32Add).set(i);
-  k.br(0).end().end();
-  return funcBody([[nI32, VALTYPE.i32], [nV128, VALTYPE.v128]], k);
-}
-
-/** The kernel module: `scores_2x2` … `scores_2x10`, importing `env.memory`. Assembled on first use (~2 KB). */
-export function predictKernelBytes(): Uint8Array {
-  const pairs = Array.from({ length: MAX_PAIRS }, (_, idx) => idx + 1);
-  return assembleModule({
-    types: [funcType(new Array<number>(8).fill(VALTYPE.i32))],
-    imports: [memoryImport("env", "memory", 1)],
-    functions: pairs.map((m) => ({ type: 0, export: `scores_2x${2 * m}`, body: kernelBody(m) })),
-  });
-}
-
 type Kernel = (x: number, nRows: number, dBytes: number, wt: number, wtStride: number, bias: number, out: number, outStride: number) => void;
 
-/** The compiled kernel module, built once; `null` when this runtime has no WebAssembly SIMD. */
-const kernelModule = lazyWasmModule(predictKernelBytes);
+/** The compiled kernels (`predict-kernel.as.ts.in`); `null` when this runtime has no WebAssembly SIMD. */
+const kernelModule = (): WebAssembly.Module | null => loadWasmModule("predict-kernel");
 
 /** The kernel's memory and instance (one per process, grown on demand): see {@link wasmScores}. */
 class ScoresArena {

@@ -1,77 +1,79 @@
 /**
- * How the project runs its WebAssembly: every module is assembled from its instructions with
- * `lib/wasm-assembler.ts` when it is first needed (no committed binaries, no toolchain), compiled once per
- * process, and instantiated on a {@link WasmArena}, a growable memory with typed views. The modules:
+ * How the project runs its WebAssembly. The kernels are AssemblyScript sources, `lib/kernels/<name>.as.ts.in`,
+ * compiled by `npm run build` (`scripts/build-wasm.ts`) into `<name>.wasm` beside this module's compiled JavaScript
+ * (`dist/lib/kernels/`). They are read from there — relative to this file, never to the working folder, so a
+ * notebook in any folder finds them — compiled once per process when first needed ({@link loadWasmModule}), and
+ * instantiated on a {@link WasmArena}, a growable memory with typed views. The modules:
  *
- * | module                    | what it computes                                         | used by                 |
- * | ------------------------- | -------------------------------------------------------- | ----------------------- |
- * | `lib/logistic-kernels.ts` | the two products of the L-BFGS training (float64 SIMD)   | `trainLogisticRegression` |
- * | `lib/predict-kernel.ts`   | float64 scores of `predictFp32` / `predictInt8`          | `lib/predict.ts`        |
- * | `lib/wasm-kernels-gen.ts` | int8 and float32 SIMD layers (`lib/wasm-kernels.ts`)     | `predictInt8Wasm`, …    |
+ * | module             | what it computes                                              | used by                      |
+ * | ------------------ | ------------------------------------------------------------- | ---------------------------- |
+ * | `logistic-kernels` | the two products of the L-BFGS training (float64 SIMD)        | `trainLogisticRegression`    |
+ * | `predict-kernel`   | float64 scores, bit-identical to `predictFp32`'s arithmetic   | `linearScores`, `wasmScores` |
+ * | `gemm`             | int8 (`i32x4.dot_i16x8_s`) and float32 SIMD layers            | `predictInt8Wasm`, …         |
+ * | `quantize`         | float32 activations → uint8 (float64 SIMD, half to even)      | `quantizeActivations`        |
+ * | `dot-peak`         | the SIMD limit: `i32x4.dot_i16x8_s` throughput on registers   | `npm run bench`              |
  *
- * All of them need WebAssembly SIMD (Node ≥ 16.4, current browsers). Where it is missing,
- * {@link wasmSimdAvailable} is false, the training and the predict kernel fall back to their plain-JavaScript
- * versions, and the int8/f32 SIMD layers throw an error that says so ({@link wasmSimdRequired}).
+ * All of them need WebAssembly SIMD (Node ≥ 16.4, current browsers). Where it is missing, {@link loadWasmModule}
+ * returns null and {@link wasmSimdAvailable} is false: the training, the predict kernel and the activation
+ * quantization fall back to their plain TypeScript twins, and the int8/f32 SIMD layers throw an error that says so
+ * ({@link wasmSimdRequired}).
  */
-import { Code, VALTYPE, assembleModule, funcBody, funcType } from "./wasm-assembler";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+/** The compiled modules of the project (`dist/lib/kernels/<name>.wasm`). */
+export type WasmModuleName = "logistic-kernels" | "predict-kernel" | "gemm" | "quantize" | "dot-peak";
 
 /** Bytes in a WebAssembly memory page. */
 export const WASM_PAGE_BYTES = 65536;
 
-/** `v` rounded up to a multiple of `m`. */
-export const roundUp = (v: number, m: number): number => Math.ceil(v / m) * m;
+/** Where the compiled module `name` is: beside this file's compiled JavaScript. */
+export function wasmModulePath(name: WasmModuleName): string {
+  return path.join(__dirname, `${name}.wasm`);
+}
 
-let simd: boolean | undefined;
+const compiled = new Map<WasmModuleName, WebAssembly.Module | null>();
 
 /**
- * Whether this runtime runs WebAssembly SIMD (Node ≥ 16.4 does): it validates a tiny module with one `v128`
- * local, once per process.
+ * The compiled module `name`, read and compiled on the first call, then the same one every time; `null` when this
+ * runtime cannot compile it (no WebAssembly, or no SIMD): the caller then takes its TypeScript path or throws
+ * {@link wasmSimdRequired}.
+ *
+ * @throws Error when the file is missing (the kernels are built by `npm run build`).
+ * @example
+ * const module = loadWasmModule("gemm"); // WebAssembly.Module on Node 20
+ */
+export function loadWasmModule(name: WasmModuleName): WebAssembly.Module | null {
+  let module = compiled.get(name);
+  if (module === undefined) {
+    const file = wasmModulePath(name);
+    let bytes: Uint8Array;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code === "ENOENT" ? "is missing" : `cannot be read (${(err as Error).message})`;
+      throw new Error(`${file} ${why}: the WebAssembly kernels are compiled by \`npm run build\` (scripts/build-wasm.ts)`);
+    }
+    module = typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
+    compiled.set(name, module);
+  }
+  return module;
+}
+
+/**
+ * Whether this runtime runs the project's WebAssembly SIMD (Node ≥ 16.4 does): whether it accepts the smallest of
+ * its modules, once per process.
  *
  * @example
  * wasmSimdAvailable(); // true on Node 20
  */
 export function wasmSimdAvailable(): boolean {
-  if (simd === undefined) {
-    const probe = assembleModule({
-      types: [funcType([])],
-      functions: [{ type: 0, body: funcBody([[1, VALTYPE.v128]], new Code().v128Zero().set(0)) }],
-    });
-    simd = typeof WebAssembly === "object" && WebAssembly.validate(probe);
-  }
-  return simd;
+  return loadWasmModule("dot-peak") !== null;
 }
 
 /** The error to throw when a SIMD kernel is asked for where SIMD is missing: who asked, and what to use instead. */
 export function wasmSimdRequired(caller: string, instead: string): Error {
   return new Error(`${caller}: WebAssembly SIMD is not available in this runtime (Node ≥ 16.4 has it); ${instead}`);
-}
-
-/**
- * Compiles `bytes`, or returns `null` when this runtime cannot (no WebAssembly, or no SIMD): the caller then
- * takes its plain-JavaScript path or throws {@link wasmSimdRequired}.
- */
-export function compileIfSupported(bytes: Uint8Array): WebAssembly.Module | null {
-  try {
-    return typeof WebAssembly === "object" && WebAssembly.validate(bytes) ? new WebAssembly.Module(bytes) : null;
-  } catch {
-    return null;
-  }
-}
-
-/**
- * A module assembled and compiled on first use, then cached: `build` runs at most once per process. The
- * getter returns `null` when the runtime cannot compile it (see {@link compileIfSupported}).
- *
- * @example
- * const kernelModule = lazyWasmModule(buildKernelsWasm);
- * kernelModule(); // WebAssembly.Module, the same one on every call
- */
-export function lazyWasmModule(build: () => Uint8Array): () => WebAssembly.Module | null {
-  let compiled: WebAssembly.Module | null | undefined;
-  return () => {
-    if (compiled === undefined) compiled = compileIfSupported(build());
-    return compiled;
-  };
 }
 
 /**

@@ -1,11 +1,13 @@
 /**
- * The WebAssembly SIMD kernels (assembled on first use by `lib/wasm-kernels-gen.ts`, loaded through
- * `lib/wasm-runtime.ts`) behind a typed API:
+ * The WebAssembly SIMD layers (`gemm.as.ts.in`, compiled by `npm run build`, loaded through
+ * `lib/kernels/wasm-runtime.ts`) behind a typed API, beside the plain TypeScript twins they are tested against:
  *
  * - {@link prepareWasmIntegerModel} / {@link wasmIntegerScores} / {@link predictInt8Wasm}: the integer kernel of
- *   `lib/int8-kernel.ts` with its int32 dot products done 8 at a time by `i32x4.dot_i16x8_s`;
+ *   `lib/studies/integer-inference.ts` (its twin: `integerScores`, `predictInt8Integer`) with its int32 dot
+ *   products done 8 at a time by `i32x4.dot_i16x8_s`;
  * - {@link prepareWasmFp32Layer} / {@link wasmFp32Scores}: a float32 SIMD layer (`f32x4`), the fair float
- *   baseline for the SIMD integer kernel.
+ *   baseline for the SIMD integer kernel (its twin: {@link f32GemmReference}, the same float32 operations in the
+ *   same order).
  *
  * Each prepared model owns a WebAssembly memory holding its weights, laid out once: rows padded to a multiple of
  * 16 bytes / 8 floats (zeros past the real columns, which add nothing to a dot product), the row count padded to
@@ -14,38 +16,46 @@
  * scratch for the inputs and the raw int32/float32 outputs, grown to the largest batch seen.
  *
  * A call copies the batch in (the uint8 activations widened to int16 on the way, one native `Int16Array.set`),
- * runs the kernels over blocks of weight rows (about 512 KB each, so a block stays in L2 while the samples stream
- * by), and does the zero-point corrections, rescale, bias and argmax in TypeScript, O(n·k), with the epilogue
- * the TypeScript kernel uses (`lib/int8-epilogue.ts`). Nothing is allocated per call beyond the output (pass
- * `out` to avoid that too), except when a batch is larger than any before.
+ * runs the kernels over blocks of weight rows (`lib/kernels/blocking.ts`: a block stays in L2 while the samples
+ * stream by), and does the zero-point corrections, rescale, bias and argmax in TypeScript, O(n·k), with the
+ * epilogue the TypeScript kernel uses (`lib/kernels/int8-epilogue.ts`). Nothing is allocated per call beyond the
+ * output (pass `out` to avoid that too), except when a batch is larger than any before.
  *
  * These kernels need WebAssembly SIMD: where it is missing ({@link wasmSimdAvailable} is false), preparing a
  * model throws an error that names the TypeScript kernels to use instead.
  */
 import { matrix, type Matrix } from "../core/matrix";
-import type { IntegerModel, QuantizedActivations } from "../studies/integer-inference";
-import { IntegerEpilogue, checkIntegerInputs, outputBuffer } from "./int8-epilogue";
-import { DEPTH_STEP_BYTES, buildKernelsWasm, type KernelName } from "./wasm-kernels-gen";
-import { WasmArena, lazyWasmModule, roundUp, wasmSimdAvailable, wasmSimdRequired } from "./wasm-runtime";
+import { blockRows, roundUp } from "./blocking";
+import { IntegerEpilogue, checkIntegerInputs, outputBuffer, type IntegerModel, type QuantizedActivations } from "./int8-epilogue";
+import { WasmArena, loadWasmModule, wasmSimdAvailable, wasmSimdRequired } from "./wasm-runtime";
 
 export { wasmSimdAvailable };
 
+/** One micro-kernel of `gemm.as.ts.in`: `out[i, c] = Σ_j x[i, j]·w[c, j]`; pointers and strides in bytes. */
 type Kernel = (
   x: number, xStride: number, nRows: number,
   w: number, wStride: number, kRows: number,
-  depthBytes: number, out: number, outStride: number,
+  depth: number, out: number, outStride: number,
 ) => void;
 
-type Kernels = Readonly<Record<KernelName, Kernel>>;
+/** The micro-kernels of `gemm.as.ts.in`, by type and register tile (samples × weight rows). */
+interface Kernels {
+  readonly gemm_i16i8_4x2: Kernel;
+  readonly gemm_i16i8_1x4: Kernel;
+  readonly gemm_f32_4x2: Kernel;
+  readonly gemm_f32_1x4: Kernel;
+}
 
-const BLOCK_BYTES = 512 * 1024;
-/** Row blocks of the micro-kernels: 4×2 for batches, 1×4 for the rest; weight rows are padded to 4. */
+/** Columns per SIMD iteration of the kernels (the padding unit of a row): 16 int8 weights, 8 floats. */
+export const DEPTH_STEP = { i16i8: 16, f32: 8 } as const;
+
+/** Row tiles of the micro-kernels: 4×2 for batches, 1×4 for the rest; weight rows are padded to 4. */
 const ROW_MULTIPLE = 4;
 
-/** The compiled kernels module, assembled once; `null` when this runtime has no WebAssembly SIMD. */
-const kernelsModule = lazyWasmModule(buildKernelsWasm);
+/** The compiled kernels; `null` when this runtime has no WebAssembly SIMD. */
+const kernelsModule = (): WebAssembly.Module | null => loadWasmModule("gemm");
 
-/** The epilogue of the integer calls (`lib/int8-epilogue.ts`): its buffers grow to the largest model seen. */
+/** The epilogue of the integer calls (`lib/kernels/int8-epilogue.ts`): its buffers grow to the largest model seen. */
 const epilogue = new IntegerEpilogue();
 
 /** A memory of at least `bytes` with the kernels instantiated on it; a clear error where SIMD is missing. */
@@ -76,7 +86,7 @@ class LayerMemory {
     instead: string,
   ) {
     this.arena = newArena(rows * rowBytes, caller, instead);
-    this.blockRows = Math.max(ROW_MULTIPLE, Math.floor(BLOCK_BYTES / rowBytes / ROW_MULTIPLE) * ROW_MULTIPLE);
+    this.blockRows = blockRows(rowBytes, ROW_MULTIPLE);
   }
 
   /**
@@ -108,16 +118,16 @@ class LayerMemory {
    * Runs `X · Wᵀ` for the `n` samples copied in, over blocks of weight rows, with the two micro-kernels: 4×NR
    * for the multiple-of-4 samples of the batch, 1×NR for the rest. Outputs `[n, rows]` at {@link outOff}.
    */
-  run(big: Kernel, small: Kernel, n: number): void {
-    const { xOff, xRowBytes: xStride, rowBytes: depthBytes, outOff, rows: kPad, blockRows } = this;
+  run(big: Kernel, small: Kernel, n: number, depth: number): void {
+    const { xOff, xRowBytes: xStride, rowBytes: wStride, outOff, rows: kPad, blockRows } = this;
     const outStride = kPad * 4;
     const nMain = n - (n % 4);
     for (let c0 = 0; c0 < kPad; c0 += blockRows) {
       const rows = Math.min(blockRows, kPad - c0);
-      const w = c0 * depthBytes;
+      const w = c0 * wStride;
       const o = outOff + c0 * 4;
-      if (nMain > 0) big(xOff, xStride, nMain, w, depthBytes, rows, depthBytes, o, outStride);
-      if (nMain < n) small(xOff + nMain * xStride, xStride, n - nMain, w, depthBytes, rows, depthBytes, o + nMain * outStride, outStride);
+      if (nMain > 0) big(xOff, xStride, nMain, w, wStride, rows, depth, o, outStride);
+      if (nMain < n) small(xOff + nMain * xStride, xStride, n - nMain, w, wStride, rows, depth, o + nMain * outStride, outStride);
     }
   }
 }
@@ -139,7 +149,7 @@ export class WasmIntegerModel {
   constructor(model: IntegerModel) {
     const { nClasses: k, nFeatures: d } = model;
     this.model = model;
-    this.paddedFeatures = roundUp(d, DEPTH_STEP_BYTES.i16i8);
+    this.paddedFeatures = roundUp(d, DEPTH_STEP.i16i8);
     this.paddedClasses = roundUp(k + 1, ROW_MULTIPLE);
     const dp = this.paddedFeatures;
     this.memory = new LayerMemory(this.paddedClasses, dp, 2 * dp, "prepareWasmIntegerModel", "use predictInt8Integer / integerScores (TypeScript)");
@@ -166,7 +176,7 @@ export class WasmIntegerModel {
     // with one plain load.
     this.memory.copyIn((arena) => arena.i16, Xq.data, Xq.rows, Xq.cols, this.paddedFeatures);
     const { arena, outOff } = this.memory;
-    this.memory.run(arena.exports.gemm_i16i8_4x2, arena.exports.gemm_i16i8_1x4, Xq.rows);
+    this.memory.run(arena.exports.gemm_i16i8_4x2, arena.exports.gemm_i16i8_1x4, Xq.rows, this.paddedFeatures);
     return { accIndex: outOff / 4, acc: arena.i32 };
   }
 }
@@ -183,7 +193,7 @@ export function prepareWasmIntegerModel(model: IntegerModel): WasmIntegerModel {
 
 /**
  * The float scores `[n, k]` of the integer kernel, dot products in WebAssembly SIMD: equal to
- * `integerScores` of `lib/int8-kernel.ts` (the int32 sums are exact in both, and the epilogue is the same).
+ * `integerScores` of `lib/studies/integer-inference.ts` (the int32 sums are exact in both, and the epilogue is the same).
  *
  * @param out - optional `[n · k]` buffer.
  * @example
@@ -236,7 +246,7 @@ export class WasmFp32Layer {
     if (k === 0 || d === 0) throw new RangeError(`prepareWasmFp32Layer: W is [${k}, ${d}]; expected a non-empty matrix`);
     this.outFeatures = k;
     this.inFeatures = d;
-    this.paddedFeatures = roundUp(d, DEPTH_STEP_BYTES.f32 / 4);
+    this.paddedFeatures = roundUp(d, DEPTH_STEP.f32);
     this.paddedOutFeatures = roundUp(k, ROW_MULTIPLE);
     const rowBytes = this.paddedFeatures * 4;
     this.bias = b;
@@ -256,7 +266,7 @@ export class WasmFp32Layer {
     const k = this.outFeatures;
     this.memory.copyIn((arena) => arena.f32, X.data, n, X.cols, this.paddedFeatures);
     const { arena, outOff } = this.memory;
-    this.memory.run(arena.exports.gemm_f32_4x2, arena.exports.gemm_f32_1x4, n);
+    this.memory.run(arena.exports.gemm_f32_4x2, arena.exports.gemm_f32_1x4, n, this.paddedFeatures);
     const oi = outOff / 4;
     const out = arena.f32;
     const b = this.bias;
@@ -292,5 +302,37 @@ export function wasmFp32Scores(X: Matrix<Float32Array>, layer: WasmFp32Layer, ou
   const y = out ?? new Float32Array(n * k);
   if (y.length !== n * k) throw new RangeError(`wasmFp32Scores: out has ${y.length} elements, expected ${n}×${k}`);
   layer.run(X, y);
+  return matrix(y, n, k);
+}
+
+/**
+ * The plain TypeScript twin of {@link wasmFp32Scores}: `X · Wᵀ + b` `[n, k]` with the kernel's float32 operations in
+ * the kernel's order, so the two agree bit for bit. Per score, four partial sums (lane l sums the columns j ≡ l
+ * mod 4 in order, each product and each sum rounded to float32, the zero padding up to a multiple of 8 included),
+ * added `((l0 + l1) + l2) + l3`, then the bias, in float32. (`linearFp32` of `lib/kernels/fp32-kernel.ts` sums in
+ * float64 instead: closer to the exact value, not the same bits.)
+ *
+ * @example
+ * f32GemmReference(Xte, model.coef, model.intercept).data; // equals wasmFp32Scores(Xte, layer).data exactly
+ */
+export function f32GemmReference(X: Matrix<Float32Array>, W: Matrix<Float32Array>, b: Float32Array): Matrix<Float32Array> {
+  const { rows: n, cols: d } = X;
+  const k = W.rows;
+  if (W.cols !== d) throw new RangeError(`f32GemmReference: X has ${d} features but W has ${W.cols} columns`);
+  if (b.length !== k) throw new RangeError(`f32GemmReference: W has ${k} rows but b has ${b.length} biases`);
+  const f = Math.fround;
+  const dp = roundUp(d, DEPTH_STEP.f32);
+  const y = new Float32Array(n * k);
+  const lanes = new Float32Array(4);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < k; c++) {
+      lanes.fill(0);
+      for (let j = 0; j < dp; j++) {
+        const product = j < d ? f(X.data[i * d + j] * W.data[c * d + j]) : 0;
+        lanes[j % 4] = f(lanes[j % 4] + product);
+      }
+      y[i * k + c] = f(f(f(f(lanes[0] + lanes[1]) + lanes[2]) + lanes[3]) + b[c]);
+    }
+  }
   return matrix(y, n, k);
 }
