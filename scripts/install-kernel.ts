@@ -10,7 +10,7 @@
  * Any other argument is an error that lists these. See ./kernel-install for where each lands and why.
  */
 import * as path from "node:path";
-import { INSTALL_USAGE, KernelInstallError, parseInstallArgs, registerKernelAt, unreadableByOthers } from "./kernel-install";
+import { flagsTakenByNpm, INSTALL_USAGE, KernelInstallError, parseInstallArgs, registerKernelAt, unreadableByOthers } from "./kernel-install";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -19,6 +19,10 @@ function main(argv: readonly string[]): number {
   if (help) {
     console.log(INSTALL_USAGE);
     return 0;
+  }
+  const taken = flagsTakenByNpm();
+  if (target.kind === "project" && taken.length > 0) {
+    throw new KernelInstallError(`npm kept ${taken.join(" ")} for itself; put it after --: npm run kernel -- ${taken.join(" ")}`);
   }
   const { dataDir, kernelDir } = registerKernelAt(ROOT, target);
   console.log(`Registered the "TypeScript" kernel (tslab) in ${kernelDir}`);

@@ -84,6 +84,18 @@ export function parseInstallArgs(argv: readonly string[], cwd = process.cwd()): 
   return { target: targets[0] ?? { kind: "project" }, help };
 }
 
+/**
+ * The target flags npm kept for itself: `npm run kernel --user` (without `--`) passes nothing to the script and
+ * sets `npm_config_user=true` instead. (`--prefix` without `--` is npm's own option and never reaches us.)
+ *
+ * @example
+ * flagsTakenByNpm({ npm_config_sys_prefix: "true" }); // ["--sys-prefix"]
+ */
+export function flagsTakenByNpm(env: Readonly<Record<string, string | undefined>> = process.env): string[] {
+  const flags: Array<[string, string]> = [["npm_config_user", "--user"], ["npm_config_sys_prefix", "--sys-prefix"], ["npm_config_system", "--system"]];
+  return flags.filter(([key]) => env[key] === "true").map(([, flag]) => flag);
+}
+
 /** The command that installs to `target` again (shown when the kernel cannot start). */
 export function installCommand(target: InstallTarget): string {
   switch (target.kind) {

@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import {
-  dataDirFor, installCommand, jupyterDataDirs, jupyterPython, kernelSpec, parseInstallArgs, registerKernelAt, unreadableByOthers,
+  dataDirFor, flagsTakenByNpm, installCommand, jupyterDataDirs, jupyterPython, kernelSpec, parseInstallArgs, registerKernelAt, unreadableByOthers,
   type InstallTarget,
 } from "../../scripts/kernel-install";
 import { kernelModuleDirs, packageLinkOk } from "../../scripts/kernel-modules";
@@ -47,6 +47,15 @@ test("npm run kernel rejects an unknown flag (exit 1, the valid flags named) and
   assert.equal(res.status, 1);
   assert.match(res.stderr, /unknown argument "--sytem"; valid: --user, --sys-prefix, --prefix=DIR, --system/);
   assert.deepEqual(fs.readdirSync(home), []);
+});
+
+test("npm run kernel --user (no --): npm keeps the flag, and the install stops saying to put it after --", () => {
+  assert.deepEqual(flagsTakenByNpm({ npm_config_user: "true", npm_config_prefix: "/usr" }), ["--user"]);
+  assert.deepEqual(flagsTakenByNpm({ npm_config_sys_prefix: "true", npm_config_system: "true" }), ["--sys-prefix", "--system"]);
+  assert.deepEqual(flagsTakenByNpm({}), []);
+  const res = spawnSync(process.execPath, [INSTALL_JS], { encoding: "utf8", env: { ...process.env, npm_config_sys_prefix: "true" } });
+  assert.equal(res.status, 1);
+  assert.match(res.stderr, /npm kept --sys-prefix for itself; put it after --: npm run kernel -- --sys-prefix/);
 });
 
 test("--prefix=DIR: kernel.json in DIR/share/jupyter/kernels/tslab, world-readable, found by Jupyter there", () => {
