@@ -11,7 +11,8 @@
  *    untrusted;
  * d. live: Kernel → Restart Kernel and Run All Cells… on the tslab kernel: no error output, every plot and table
  *    drawn; saved and reopened, every plot draws again;
- * e. run all twice, re-run one plot cell, save, reopen: every plot draws (and with no initPlotly() call, too).
+ * e. run all twice, re-run one plot cell, save, reopen: every plot draws;
+ * f. a plot whose plotly.js output was cleared says what to run, in JupyterLab's words.
  *
  * Screenshots go to out/screenshots/. The front end is built on first use (see test/helpers/jupyterlab.ts).
  */
@@ -20,7 +21,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { MISSING_PLOTLY_NOTES, UNTRUSTED_NOTE } from "../../lib/display/plot";
+import { createPlot, displayPlot, initPlotly, MISSING_PLOTLY_NOTES, resetPlotlyJsInclusion, UNTRUSTED_NOTE } from "../../lib/display/plot";
+import { captureDisplays } from "../helpers/capture-display";
 import {
   copyToOut,
   countOutputs,
@@ -62,7 +64,7 @@ type Saved = Parameters<typeof countOutputs>[0];
 const readSaved = (file: string): Saved => JSON.parse(fs.readFileSync(file, "utf8")) as Saved;
 
 /** Runs `body` with a JupyterLab server and a browser, stopping both (and deleting `copies`) whatever happens. */
-async function withLab(options: { plotlyRenderer?: boolean }, copies: string[], body: (server: JupyterServer, browser: Browser) => Promise<void>): Promise<void> {
+async function withLab(options: Parameters<typeof startJupyterLab>[1], copies: string[], body: (server: JupyterServer, browser: Browser) => Promise<void>): Promise<void> {
   const server = await startJupyterLab(LAB_ROOT, options);
   let browser: Browser | undefined;
   try {
@@ -111,7 +113,7 @@ test("JupyterLab 4, saved notebook untrusted: each plot says how to trust it (in
   const file = copyToOut(source, "lab-untrusted", (nb) => {
     (nb.metadata as Record<string, unknown>).title = "an unsigned copy";
   });
-  await withLab({}, [file], async (server, browser) => {
+  await withLab({ kernel: false }, [file], async (server, browser) => {
     const { page, log } = await openInLab(browser, server, file);
     await page.waitForFunction((n) => document.querySelectorAll(".jp-Notebook .plotly-graph-div").length >= n, expected.plots, { timeout: 60_000 });
     await page.waitForTimeout(1_000);
@@ -154,7 +156,7 @@ test("JupyterLab 4, saved notebook trusted (signed): every plot drawn from the s
   const source = executed();
   const expected = countOutputs(readSaved(source));
   const file = copyToOut(source, "lab-trusted");
-  await withLab({}, [file], async (server, browser) => {
+  await withLab({ kernel: false }, [file], async (server, browser) => {
     server.trust(file);
     const { page, log } = await openInLab(browser, server, file);
     const report = await waitForLabPlots(page, expected.plots, log);
@@ -172,7 +174,7 @@ test("JupyterLab 4 with jupyterlab-plotly: every plot drawn untrusted by its app
   const file = copyToOut(source, "lab-plotly-renderer", (nb) => {
     (nb.metadata as Record<string, unknown>).title = "an unsigned copy";
   });
-  await withLab({ plotlyRenderer: true }, [file], async (server, browser) => {
+  await withLab({ plotlyRenderer: true, kernel: false }, [file], async (server, browser) => {
     const { page, log } = await openInLab(browser, server, file);
     const report = await waitForLabPlots(page, expected.plots, log);
     checkAllDrawn(report, expected, log, "jupyterlab-plotly, untrusted", true);
@@ -206,58 +208,62 @@ test("JupyterLab 4, live: Kernel → Restart Kernel and Run All Cells… on tsla
   });
 });
 
-test("JupyterLab 4: run all twice, re-run one plot cell, save, reopen — every plot draws (with initPlotly, and without it)", TIMEOUT, async () => {
-  const withInit = copyToOut(NOTEBOOK, "lab-rerun", (nb) => Object.assign(nb, plotNotebook(true)));
-  const withoutInit = copyToOut(NOTEBOOK, "lab-rerun-noinit", (nb) => Object.assign(nb, plotNotebook(false)));
-  await withLab({}, [withInit, withoutInit], async (server, browser) => {
-    for (const [file, init] of [[withInit, true], [withoutInit, false]] as const) {
-      const where = init ? "with initPlotly()" : "without initPlotly()";
-      const { page, log } = await openInLab(browser, server, file, { kernel: true });
-      await labCommand(page, "notebook:run-all-cells");
-      await waitForLabIdle(page);
-      await labCommand(page, "notebook:run-all-cells");
-      await waitForLabIdle(page);
-      await runLabCell(page, 2);
-      const live = await waitForLabPlots(page, PLOT_NOTEBOOK_TITLES.length, log);
-      assert.deepEqual(live.errors, [], `${where}: no cell wrote an error`);
-      await saveInLab(page);
-      await page.close();
-      const saved = countOutputs(await server.contents(path.basename(file)));
-      assert.equal(saved.plots, PLOT_NOTEBOOK_TITLES.length);
-      assert.equal(saved.plotlyCarriers, init ? 1 : PLOT_NOTEBOOK_TITLES.length, `${where}: outputs carrying plotly.js`);
+test("JupyterLab 4: run all twice, re-run one plot cell, save, reopen — every plot draws", TIMEOUT, async () => {
+  // (Without initPlotly() every plot output carries plotly.js itself: test/display/plot.test.ts, and the classic
+  // Notebook's re-run check in test/e2e/browser.test.ts.)
+  const file = copyToOut(NOTEBOOK, "lab-rerun", (nb) => Object.assign(nb, plotNotebook(true)));
+  await withLab({}, [file], async (server, browser) => {
+    const { page, log } = await openInLab(browser, server, file, { kernel: true });
+    await labCommand(page, "notebook:run-all-cells");
+    await waitForLabIdle(page);
+    await labCommand(page, "notebook:run-all-cells");
+    await waitForLabIdle(page);
+    await runLabCell(page, 2);
+    const live = await waitForLabPlots(page, PLOT_NOTEBOOK_TITLES.length, log);
+    assert.deepEqual(live.errors, [], "no cell wrote an error");
+    await saveInLab(page);
+    await page.close();
+    const saved = countOutputs(await server.contents(path.basename(file)));
+    assert.equal(saved.plots, PLOT_NOTEBOOK_TITLES.length);
+    assert.equal(saved.plotlyCarriers, 1, "one output carries plotly.js: the imports cell's (initPlotly)");
 
-      const reopened = await openInLab(browser, server, file);
-      const report = await waitForLabPlots(reopened.page, PLOT_NOTEBOOK_TITLES.length, reopened.log);
-      checkAllDrawn(report, { plots: PLOT_NOTEBOOK_TITLES.length, tables: 0 }, reopened.log, `${where}, reopened`);
-      assert.deepEqual(report.plots.map((p) => p.title), PLOT_NOTEBOOK_TITLES, `${where}: the three plots, in order`);
-      assert.deepEqual(report.plots.map((p) => p.traces[0]), ["bar", "histogram", "heatmap"]);
-      await shoot(reopened.page, init ? "jupyterlab-rerun-reopened" : "jupyterlab-rerun-noinit-reopened");
-      await reopened.page.close();
-    }
+    const reopened = await openInLab(browser, server, file);
+    const report = await waitForLabPlots(reopened.page, PLOT_NOTEBOOK_TITLES.length, reopened.log);
+    checkAllDrawn(report, { plots: PLOT_NOTEBOOK_TITLES.length, tables: 0 }, reopened.log, "reopened");
+    assert.deepEqual(report.plots.map((p) => p.title), PLOT_NOTEBOOK_TITLES, "the three plots, in order");
+    assert.deepEqual(report.plots.map((p) => p.traces[0]), ["bar", "histogram", "heatmap"]);
+    await shoot(reopened.page, "jupyterlab-rerun-reopened");
   });
 });
 
 test("JupyterLab 4: a plot whose plotly.js output is gone says what to run, in JupyterLab's words", TIMEOUT, async () => {
-  // The saved notebook of a session that called initPlotly(), with that output cleared.
-  const file = copyToOut(NOTEBOOK, "lab-cleared", (nb) => Object.assign(nb, plotNotebook(true)));
-  await withLab({}, [file], async (server, browser) => {
-    const { page } = await openInLab(browser, server, file, { kernel: true });
-    await labCommand(page, "notebook:run-all-cells");
-    await waitForLabIdle(page);
-    await page.evaluate(() => {
-      const app = (window as unknown as { jupyterapp: { shell: { currentWidget: { content: { activeCellIndex: number } } }; commands: { execute(id: string): Promise<unknown> } } }).jupyterapp;
-      app.shell.currentWidget.content.activeCellIndex = 0;
-      return app.commands.execute("notebook:clear-cell-output");
+  // The saved notebook of a session that called initPlotly(), with that cell's output cleared: the plot outputs
+  // are made here by the lib itself (as the kernel would), then the file is signed as a trusted session saves it.
+  resetPlotlyJsInclusion();
+  const outputs = captureDisplays(() => {
+    initPlotly();
+    for (const title of PLOT_NOTEBOOK_TITLES) displayPlot(createPlot([{ type: "bar", x: ["a", "b"], y: [1, 2] }], { title: { text: title } }));
+  });
+  resetPlotlyJsInclusion();
+  const file = copyToOut(NOTEBOOK, "lab-cleared", (nb) => {
+    Object.assign(nb, plotNotebook(true));
+    const cells = nb.cells as Array<{ outputs: unknown[]; execution_count: number | null }>;
+    cells.forEach((cell, i) => {
+      cell.execution_count = i + 1;
+      // Cell 0's output (the one carrying plotly.js) is cleared; each plot cell keeps its plot.
+      cell.outputs = i === 0 ? [] : [{ output_type: "display_data", data: outputs[i].data, metadata: {} }];
     });
-    await saveInLab(page);
-    await page.close();
-    const reopened = await openInLab(browser, server, file);
-    await reopened.page.waitForFunction(
+  });
+  await withLab({ kernel: false }, [file], async (server, browser) => {
+    server.trust(file);
+    const { page, log } = await openInLab(browser, server, file);
+    await page.waitForFunction(
       (text) => Array.from(document.querySelectorAll(".tsnb-plotly-note"), (e) => e.textContent).filter((t) => t === text).length === 3,
       MISSING_PLOTLY_NOTES.jupyterlab,
       { timeout: 30_000 },
     );
-    assert.equal((await readLab(reopened.page)).plots.length, 0);
-    await shoot(reopened.page, "jupyterlab-plotly-missing", ".plotly-graph-div");
+    assert.equal((await readLab(page)).plots.length, 0);
+    assert.deepEqual(labErrors(log), [], "the page logs no error");
+    await shoot(page, "jupyterlab-plotly-missing", ".plotly-graph-div");
   });
 });

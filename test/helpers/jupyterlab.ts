@@ -58,9 +58,10 @@ export function ensureJupyterLab(): void {
 
 /**
  * Starts test/jupyterlab/server.py (Debian's jupyterlab_server + jupyter_server) on 127.0.0.1 with a token, serving
- * `rootDir`; `plotlyRenderer` adds jupyterlab-plotly's renderer of `application/vnd.plotly.v1+json` to the page.
+ * `rootDir`; `plotlyRenderer` adds jupyterlab-plotly's renderer of `application/vnd.plotly.v1+json` to the page;
+ * `kernel: false` opens notebooks without starting a kernel (for checks of saved outputs).
  */
-export async function startJupyterLab(rootDir: string, options: { plotlyRenderer?: boolean } = {}): Promise<JupyterServer> {
+export async function startJupyterLab(rootDir: string, options: { plotlyRenderer?: boolean; kernel?: boolean } = {}): Promise<JupyterServer> {
   ensureJupyterLab();
   return JupyterServer.start(
     PYTHON,
@@ -69,6 +70,7 @@ export async function startJupyterLab(rootDir: string, options: { plotlyRenderer
       "--state-dir",
       path.join(folders.tmp, "lab-state"),
       ...(options.plotlyRenderer ? ["--plotly-renderer"] : []),
+      ...(options.kernel === false ? ["--no-kernel"] : []),
       "--ServerApp.ip=127.0.0.1",
       `--ServerApp.port=${port}`,
       "--ServerApp.port_retries=0",

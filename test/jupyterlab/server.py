@@ -5,6 +5,7 @@ on jupyter_server 1.23, as JupyterLab's examples/app/main.py does.
 
 --state-dir: user settings and workspaces go there (never into build/), so each run starts as a fresh install.
 --plotly-renderer: the page also loads jupyterlab-plotly's renderer of application/vnd.plotly.v1+json.
+--no-kernel: opening a notebook starts no kernel (for checks that only look at saved outputs).
 Every other argument goes to jupyter_server.
 """
 import json
@@ -42,6 +43,7 @@ def _take_option(name, has_value):
 
 STATE_DIR = _take_option("--state-dir", True)
 PLOTLY_RENDERER = bool(_take_option("--plotly-renderer", False))
+NO_KERNEL = bool(_take_option("--no-kernel", False))
 if not STATE_DIR:
     sys.exit("server.py: --state-dir DIR is required (user settings and workspaces are written there)")
 if not os.path.exists(os.path.join(BUILD, "bundle.js")):
@@ -70,6 +72,7 @@ class TestLabApp(LabServerApp):
     themes_dir = os.path.join(BUILD, "themes")
     user_settings_dir = os.path.join(STATE_DIR, "user_settings")
     workspaces_dir = os.path.join(STATE_DIR, "workspaces")
+    notebook_starts_kernel = not NO_KERNEL
 
     def initialize_settings(self):
         super().initialize_settings()
