@@ -109,6 +109,7 @@ function errnoText(e: NodeJS.ErrnoException): string {
 
 /** Everything a run needs, prepared the same way by the sync and the async entry points. */
 interface Prepared {
+  readonly notebook: string;
   readonly python: readonly string[];
   readonly args: string[];
   readonly env: NodeJS.ProcessEnv;
@@ -139,7 +140,7 @@ function prepare(inputPath: string, outDir: string, options: ExecuteOptions): Pr
     ...(options.progress ? ["--progress"] : []),
   ];
   const env = { ...jupyterEnv(root), JUPYTER_RUNTIME_DIR: runDir, PYTHONDONTWRITEBYTECODE: "1" };
-  return { python: jupyter.python, args, env, runDir, resultPath };
+  return { notebook: inputPath, python: jupyter.python, args, env, runDir, resultPath };
 }
 
 /** Reads the Python half's result and removes the run's folder, stopping a kernel it left (only if it was killed). */
@@ -159,7 +160,9 @@ function finish(p: Prepared, exit: { status: number | null; signal: NodeJS.Signa
       ran: number;
       kernelStopped: boolean;
       writeError?: string;
+      notebookError?: string;
     };
+    if (r.notebookError !== undefined) throw new SetupError(`Cannot read the notebook ${p.notebook}: ${r.notebookError}.`);
     if (r.writeError !== undefined) throw new SetupError(`The run's outputs could not be written: ${r.writeError}.`);
     return { executedPath: r.executed, htmlPath: r.html, seconds: r.seconds, failures: r.failures, notRun: r.notRun, ran: r.ran, kernelStopped: r.kernelStopped };
   } finally {

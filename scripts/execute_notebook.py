@@ -230,7 +230,12 @@ def main() -> int:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    nb = nbformat.read(args.notebook, as_version=4)
+    try:
+        nb = nbformat.read(args.notebook, as_version=4)
+    except Exception as e:  # not JSON, not a notebook, unreadable: one line, not a traceback
+        result["notebookError"] = f"{type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+        status = 2
+        return finish()
     heading = sections(nb)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code" and source_of(c).strip()]
     client = NotebookClient(

@@ -48,6 +48,7 @@ async function main(): Promise<number> {
   console.log(`  executed notebook: ${result.executedPath}`);
   console.log(`  HTML export:       ${result.htmlPath}`);
   for (const f of result.failures) console.error(describeFailure(f));
+  if (result.failures.some((f) => f.kind === "timeout")) console.error(`A cell may run ${timeoutSeconds} s; to allow more: npm start -- --timeout ${2 * timeoutSeconds}`);
   if (result.notRun.length > 0) console.error(`Not run, after it: cells ${result.notRun.join(", ")}.`);
   if (!result.kernelStopped) console.error("The kernel could not be stopped; see `ps` for a tslab-kernel process.");
   if (result.signal !== undefined) return 128 + ({ SIGHUP: 1, SIGINT: 2, SIGTERM: 15 } as Record<string, number>)[result.signal];

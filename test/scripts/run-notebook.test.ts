@@ -295,6 +295,18 @@ test("the HTML export needs nothing of this machine: RequireJS inlined, MathJax 
   await assertNothingLeft(m, 5000);
 });
 
+test("a file that is not a notebook: one line naming it, no traceback", { skip }, () => {
+  const w = notebook("broken", []);
+  fs.writeFileSync(w.nb, "{ not json");
+  assert.throws(() => execute(w), (err: Error) => {
+    assert.ok(err instanceof SetupError);
+    assert.match(err.message, new RegExp(`^Cannot read the notebook ${w.nb.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}: \\w+Error: .+\\.$`));
+    assert.equal(err.message.split("\n").length, 1);
+    return true;
+  });
+  assert.deepEqual(fs.readdirSync(w.tmp), []);
+});
+
 test("run-notebook's command line: notebook, --out, --timeout; anything else is refused with the usage", () => {
   const d = parseArgs([]);
   assert.equal(d.notebook, path.join(ROOT, "notebooks", "quantization.ipynb"));
