@@ -14,6 +14,7 @@ import { dequantizePerTensor, quantizePerTensor } from "../../lib/core/quantize"
 import { argmax, logits, predictInt8 } from "../../lib/core/predict";
 import { loadDigits } from "../../lib/core/data";
 import { ROOT } from "../helpers/paths";
+import { NOTEBOOK_TIMING } from "../../bench/timing-order";
 
 type Cell = Notebook["cells"][number];
 type Output = NonNullable<Cell["outputs"]>[number];
@@ -112,6 +113,8 @@ test("sections 4 and 7: accuracy 0.96 both, no prediction changed, times as medi
     const t = spread(n, label);
     assert.equal(t.runs, 100, "100 timed passes, as the text says");
     assert.ok(t.q1 <= t.median && t.median <= t.q3 && t.q1 > 0);
+    // The bench times the two orders with the same options (bench/timing-order.ts).
+    assert.deepEqual(NOTEBOOK_TIMING, { warmupMs: 100, repeat: 100 });
     assert.match(text(section(n).code.source), /timeIt\(\(\) => predict\w+\(Xte, \w+\), \{ warmupMs: 100, repeat: 100 \}\)/);
   }
   // "about the same time as FP32" (section 7), "close to 1" (section 10): within a quarter either way.
