@@ -183,6 +183,19 @@ test("npm start killed outright (SIGKILL) mid-cell: the kernel still goes, and i
   assert.equal(stdout(nb.cells[0]), "first\n");
 });
 
+test("the Python half killed outright mid-cell: npm start stops the kernel it left, and says what happened", { skip }, async () => {
+  const w = notebook("pykill", ['console.log("first")', "while (true) {}"]);
+  const run = startRun(w, /\[2\/2\] cell 1/);
+  await run.started;
+  const driver = processesIn(w.dir).filter((p) => p.includes("execute_notebook.py"));
+  assert.equal(driver.length, 1, driver.join("\n"));
+  process.kill(Number(driver[0].split(":")[0]), "SIGKILL");
+  const { code, out } = await run.exited;
+  assert.equal(code, 1, out);
+  assert.match(out, /execute_notebook\.py was killed by SIGKILL before writing its result/);
+  await assertNothingLeft(w, 5000);
+});
+
 test("the kernel killed mid-run: the cell is named, what ran is written", { skip }, async () => {
   const w = notebook("dead", ['console.log("alive")', '"dying"; process.kill(process.pid, "SIGKILL");', 'console.log("never")']);
   const r = execute(w);
