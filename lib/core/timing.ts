@@ -1,3 +1,5 @@
+import { checksFor } from "../numerics/checks";
+
 /** Summary of repeated timings, in milliseconds. */
 export interface Timing {
   /** Median of the timed runs (ms): the figure to quote, robust to a noisy machine. */
@@ -87,11 +89,8 @@ export function timeIt(fn: () => unknown, options: TimeItOptions = {}): Timing {
  * result.model; // the last fit's model; timing.medianMs its median time
  */
 export function timeItWithResult<T>(fn: () => T, options: TimeItOptions = {}): { timing: Timing; result: T } {
-  const repeat = options.repeat ?? 25;
   checkWarmUp("timeIt", options.warmup ?? 3, options.warmupMs ?? 0);
-  if (!Number.isInteger(repeat) || repeat < 1) {
-    throw new RangeError(`timeIt: repeat must be a positive integer, got ${repeat}`);
-  }
+  const repeat = checksFor("timeIt").positiveInteger("repeat", options.repeat ?? 25);
   warmUp(fn, options);
   const samples = new Float64Array(repeat);
   for (let i = 0; i < repeat; i++) samples[i] = timeCall(fn);
@@ -99,13 +98,10 @@ export function timeItWithResult<T>(fn: () => T, options: TimeItOptions = {}): {
   return { timing: { ...summarize(samples), samplesMs: samples }, result: timingSink.last as T };
 }
 
-function checkWarmUp(caller: string, warmup: number, warmupMs: number): void {
-  if (!Number.isInteger(warmup) || warmup < 0) {
-    throw new RangeError(`${caller}: warmup must be a non-negative integer, got ${warmup}`);
-  }
-  if (!Number.isFinite(warmupMs) || warmupMs < 0) {
-    throw new RangeError(`${caller}: warmupMs must be a non-negative number of milliseconds, got ${warmupMs}`);
-  }
+function checkWarmUp(fn: "warmUp" | "timeIt", warmup: number, warmupMs: number): void {
+  const check = checksFor(fn);
+  check.nonNegativeInteger("warmup", warmup);
+  check.number("warmupMs", warmupMs, { min: 0, what: "a non-negative number of milliseconds" });
 }
 
 /**

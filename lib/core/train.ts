@@ -4,6 +4,7 @@
  * alternative from the `ml-logistic-regression` package for comparison.
  */
 import type { Matrix as MlMatrix } from "ml-matrix";
+import { checksFor } from "../numerics/checks";
 import { minimizeLbfgs, type Objective } from "../numerics/lbfgs";
 import { matrix, type Matrix } from "./matrix";
 import type { LinearModel } from "./model";
@@ -105,16 +106,11 @@ export function trainLogisticRegression(
   y: Int32Array,
   options: TrainOptions = {},
 ): TrainResult {
-  const solver = options.solver ?? "lbfgs";
-  if (solver !== "lbfgs" && solver !== "gd") {
-    throw new RangeError(`trainLogisticRegression: options.solver must be "lbfgs" or "gd", got ${JSON.stringify(solver)}`);
-  }
-  const multiClass = options.multiClass ?? "ovr";
-  if (multiClass !== "ovr") {
-    throw new RangeError(`trainLogisticRegression: options.multiClass must be "ovr", got ${JSON.stringify(multiClass)}`);
-  }
+  const opts = check.options("options", options);
+  const solver = check.oneOf("options.solver", opts.solver ?? "lbfgs", ["lbfgs", "gd"] as const);
+  check.oneOf("options.multiClass", opts.multiClass ?? "ovr", ["ovr"] as const);
   const classes = checkData(X, y);
-  return solver === "lbfgs" ? trainLbfgs(X, y, classes, options) : trainGd(X, y, classes, options);
+  return solver === "lbfgs" ? trainLbfgs(X, y, classes, opts) : trainGd(X, y, classes, opts);
 }
 
 /** The text of scikit-learn 1.2.1's `ConvergenceWarning` for an L-BFGS run that ended with `status` ≠ 0. */
@@ -132,16 +128,13 @@ export function convergenceWarning(status: number, message: string): string {
 // lbfgs
 
 function trainLbfgs(X: Matrix<Float32Array>, y: Int32Array, classes: Int32Array, options: TrainOptions): TrainResult {
-  const C = checkPositive("C", options.C ?? 1);
-  const maxIter = checkPositiveInteger("maxIter", options.maxIter ?? 200);
-  const tol = checkPositive("tol", options.tol ?? 1e-4);
+  const C = check.positive("options.C", options.C ?? 1);
+  const maxIter = check.positiveInteger("options.maxIter", options.maxIter ?? 200);
+  const tol = check.positive("options.tol", options.tol ?? 1e-4);
   const { rows: n, cols: d } = X;
   const k = classes.length;
   const target = new Float64Array(n);
-  const kernels = options.kernels ?? "auto";
-  if (kernels !== "auto" && kernels !== "wasm" && kernels !== "js") {
-    throw new RangeError(`trainLogisticRegression: options.kernels must be "auto", "wasm" or "js", got ${JSON.stringify(kernels)}`);
-  }
+  const kernels = check.oneOf("options.kernels", options.kernels ?? "auto", ["auto", "wasm", "js"] as const);
   // X is widened to float64 once and shared by every class.
   const objective = new BinaryLogLoss(X, target, 1 / C, kernels);
   const problems = k === 2 ? 1 : k;
@@ -284,8 +277,8 @@ interface MlLogisticRegression {
 type MlLogisticRegressionConstructor = new (options: { numSteps: number; learningRate: number }) => MlLogisticRegression;
 
 function trainGd(X: Matrix<Float32Array>, y: Int32Array, classes: Int32Array, options: TrainOptions): TrainResult {
-  const numSteps = checkPositiveInteger("numSteps", options.numSteps ?? GD_DEFAULTS.numSteps);
-  const learningRate = checkPositive("learningRate", options.learningRate ?? GD_DEFAULTS.learningRate);
+  const numSteps = check.positiveInteger("options.numSteps", options.numSteps ?? GD_DEFAULTS.numSteps);
+  const learningRate = check.positive("options.learningRate", options.learningRate ?? GD_DEFAULTS.learningRate);
   const { rows: n, cols: d } = X;
   const k = classes.length;
   // The package numbers classes 0..k-1 and has no intercept: encode the labels, append a column of ones.
@@ -326,16 +319,19 @@ function trainGd(X: Matrix<Float32Array>, y: Int32Array, classes: Int32Array, op
 // ---------------------------------------------------------------------------------------------------------------
 // checks
 
+const check = checksFor("trainLogisticRegression");
+
 /** Validates X and y; returns the sorted distinct labels (`np.unique(y)`). */
 function checkData(X: Matrix<Float32Array>, y: Int32Array): Int32Array {
   const where = "trainLogisticRegression";
+  if (!(X?.data instanceof Float32Array)) throw check.typeError("X", "a Matrix<Float32Array> (as scalePixels returns)", X);
   if (X.rows === 0 || X.cols === 0) {
     throw new RangeError(`${where}: X is empty ([${X.rows}, ${X.cols}]); it needs at least one sample and one feature`);
   }
   if (X.data.length !== X.rows * X.cols) {
     throw new RangeError(`${where}: X.data has ${X.data.length} values, expected ${X.rows}×${X.cols}`);
   }
-  if (!(y instanceof Int32Array)) throw new TypeError(`${where}: y must be an Int32Array of labels`);
+  if (!(y instanceof Int32Array)) throw check.typeError("y", "an Int32Array of labels", y);
   if (y.length !== X.rows) {
     throw new RangeError(`${where}: X has ${X.rows} rows but y has ${y.length} labels; they must match`);
   }
@@ -355,19 +351,6 @@ function checkData(X: Matrix<Float32Array>, y: Int32Array): Int32Array {
   return classes;
 }
 
-function checkPositive(name: string, value: number): number {
-  if (typeof value !== "number" || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(`trainLogisticRegression: options.${name} must be a positive finite number, got ${value}`);
-  }
-  return value;
-}
-
-function checkPositiveInteger(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) {
-    throw new RangeError(`trainLogisticRegression: options.${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
 
 /** Index of `value` in the sorted `sorted` (present by construction). */
 function lowerBound(sorted: Int32Array, value: number): number {

@@ -21,7 +21,10 @@ export interface NumberRange {
   readonly minExclusive?: boolean;
   /** When true, ±Infinity pass (if within the bounds). Default false: NaN and ±Infinity are refused. */
   readonly allowInfinite?: boolean;
+  /** Replaces the bounds in the message: `"0..2**32-1"`. */
   readonly expected?: string;
+  /** Replaces the whole phrase after "must be": `"a non-negative number of milliseconds"`. */
+  readonly what?: string;
 }
 
 /**
@@ -70,6 +73,10 @@ export interface ArgumentChecks {
   nonNegative(name: string, value: unknown): number;
   /** An integer (a safe one) within `range`. */
   integer(name: string, value: unknown, range?: NumberRange): number;
+  /** An integer >= 1, "a positive integer". */
+  positiveInteger(name: string, value: unknown): number;
+  /** An integer >= 0, "a non-negative integer". */
+  nonNegativeInteger(name: string, value: unknown): number;
   /** `true` or `false`. */
   boolean(name: string, value: unknown): boolean;
   /** One of `allowed` (compared with `===`). */
@@ -98,7 +105,7 @@ export function checksFor(fn: string): ArgumentChecks {
     new RangeError(message(name, expected, value));
 
   const checkNumber = (name: string, value: unknown, what: string, range: NumberRange, integer: boolean): number => {
-    const expected = `${what}${rangeText(range)}`;
+    const expected = range.what ?? `${what}${rangeText(range)}`;
     if (typeof value !== "number") throw typeError(name, expected, value);
     const { min = -Infinity, max = Infinity, minExclusive = false, allowInfinite = false } = range;
     const inRange = (minExclusive ? value > min : value >= min) && value <= max; // false for NaN
@@ -115,14 +122,17 @@ export function checksFor(fn: string): ArgumentChecks {
       checkNumber(name, value, "a positive finite number", { min: 0, minExclusive: true, expected: "" }, false),
     nonNegative: (name, value) => checkNumber(name, value, "a finite number >= 0", { min: 0, expected: "" }, false),
     integer: (name, value, range = {}) => checkNumber(name, value, "an integer", range, true),
+    positiveInteger: (name, value) => checkNumber(name, value, "a positive integer", { min: 1, expected: "" }, true),
+    nonNegativeInteger: (name, value) => checkNumber(name, value, "a non-negative integer", { min: 0, expected: "" }, true),
     boolean: (name, value) => {
       if (typeof value !== "boolean") throw typeError(name, "true or false", value);
       return value;
     },
     oneOf: <T extends string>(name: string, value: unknown, allowed: readonly T[]): T => {
       if (typeof value === "string" && (allowed as readonly string[]).includes(value)) return value as T;
-      const expected = allowed.map((a) => JSON.stringify(a)).join(allowed.length > 2 ? ", " : " or ");
-      throw (typeof value === "string" ? rangeError : typeError)(name, allowed.length > 1 ? `one of ${expected}` : expected, value);
+      const quoted = allowed.map((a) => JSON.stringify(a));
+      const expected = quoted.length > 1 ? `${quoted.slice(0, -1).join(", ")} or ${quoted[quoted.length - 1]}` : quoted.join("");
+      throw (typeof value === "string" ? rangeError : typeError)(name, expected, value);
     },
     options: <T extends object>(name: string, value: T | undefined): T => {
       if (value === undefined) return {} as T;

@@ -43,6 +43,18 @@ test("integer: the range in the message, TypeError for a non-number, RangeError 
   });
 });
 
+test("positiveInteger, nonNegativeInteger, and a phrase of one's own", () => {
+  const check = checksFor("timeIt");
+  assert.equal(check.positiveInteger("repeat", 1), 1);
+  assert.throws(() => check.positiveInteger("repeat", 0), { name: "RangeError", message: "timeIt: repeat must be a positive integer, got 0" });
+  assert.throws(() => check.positiveInteger("repeat", "2"), { name: "TypeError", message: 'timeIt: repeat must be a positive integer, got "2" (a string)' });
+  assert.equal(check.nonNegativeInteger("warmup", 0), 0);
+  assert.throws(() => check.nonNegativeInteger("warmup", 1.5), { message: "timeIt: warmup must be a non-negative integer, got 1.5" });
+  const ms = { min: 0, what: "a non-negative number of milliseconds" };
+  assert.equal(check.number("warmupMs", 0, ms), 0);
+  assert.throws(() => check.number("warmupMs", NaN, ms), { message: "timeIt: warmupMs must be a non-negative number of milliseconds, got NaN" });
+});
+
 test("number, positive, nonNegative: finite unless infinity is allowed; exclusive bounds", () => {
   const check = checksFor("g");
   assert.equal(check.number("x", -2.5), -2.5);
@@ -62,10 +74,10 @@ test("boolean, oneOf and options", () => {
   assert.equal(check.boolean("shuffle", false), false);
   assert.throws(() => check.boolean("shuffle", 0), { name: "TypeError", message: "h: shuffle must be true or false, got 0" });
   assert.equal(check.oneOf("solver", "gd", ["lbfgs", "gd"] as const), "gd");
-  assert.throws(() => check.oneOf("solver", "sgd", ["lbfgs", "gd"]), { name: "RangeError", message: 'h: solver must be one of "lbfgs" or "gd", got "sgd" (a string)' });
+  assert.throws(() => check.oneOf("solver", "sgd", ["lbfgs", "gd"]), { name: "RangeError", message: 'h: solver must be "lbfgs" or "gd", got "sgd" (a string)' });
   assert.throws(() => check.oneOf("kernels", 1, ["auto", "wasm", "js"]), {
     name: "TypeError",
-    message: 'h: kernels must be one of "auto", "wasm", "js", got 1',
+    message: 'h: kernels must be "auto", "wasm" or "js", got 1',
   });
   assert.deepEqual(check.options("options", undefined), {});
   const given = { a: 1 };
