@@ -32,27 +32,6 @@ export const PYTHON = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Installs missing Debian packages when running as root with apt-get (as `npm start` does for Jupyter);
- * otherwise fails with the command that installs them.
- */
-export function ensureDebianPackages(packages: readonly string[], why: string): void {
-  const missing = packages.filter((p) => {
-    const r = spawnSync("dpkg-query", ["-W", "-f=${Status}", p], { encoding: "utf8" });
-    return !(r.status === 0 && r.stdout.includes("install ok installed"));
-  });
-  if (missing.length === 0) return;
-  const command = `sudo apt-get update && sudo apt-get install -y ${missing.join(" ")}`;
-  const canApt = process.getuid?.() === 0 && spawnSync("apt-get", ["--version"], { encoding: "utf8" }).status === 0;
-  assert.ok(canApt, `${why} needs the Debian packages ${missing.join(", ")}: ${command}`);
-  console.log(`${why}: installing Debian packages ${missing.join(" ")} …`);
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const opts = { stdio: "inherit" as const, env, timeout: 900_000 };
-  const update = spawnSync("apt-get", ["update", "-q"], opts);
-  const install = spawnSync("apt-get", ["install", "-y", "-q", "-o", "DPkg::Lock::Timeout=300", ...missing], opts);
-  assert.ok(update.status === 0 && install.status === 0, `installing ${missing.join(" ")} failed; run: ${command}`);
-}
-
 export function needChromium(): void {
   assert.ok(
     fs.existsSync(CHROMIUM),

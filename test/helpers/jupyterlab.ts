@@ -9,7 +9,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { allowOnly, ensureDebianPackages, JupyterServer, OUT, PageLog, PYTHON, sleep } from "./browser";
+import { ensureTestPrerequisites } from "../../scripts/test-prerequisites";
+import { allowOnly, JupyterServer, OUT, PageLog, PYTHON, sleep } from "./browser";
 import { ROOT } from "./paths";
 
 export const LAB_DIR = path.join(ROOT, "test", "jupyterlab");
@@ -37,7 +38,9 @@ function npm(args: string[], what: string): void {
  * servers are installed (installing them as root, else failing with the command).
  */
 export function ensureJupyterLab(): void {
-  ensureDebianPackages(LAB_APT_PACKAGES, "the JupyterLab checks");
+  const lines: string[] = [];
+  const ready = ensureTestPrerequisites((l) => lines.push(l), LAB_APT_PACKAGES);
+  assert.equal(ready, 0, `the JupyterLab checks: ${lines.join("\n")}`);
   const fingerprint = sourceFingerprint();
   if (fs.existsSync(BUILD_STAMP) && fs.existsSync(path.join(LAB_DIR, "build", "bundle.js"))) {
     const stamp = JSON.parse(fs.readFileSync(BUILD_STAMP, "utf8")) as { fingerprint?: string };
