@@ -4,10 +4,10 @@ export { compareSolvers, SECTION_11_GD, type CompareSolversOptions, type SolverR
 export type { LabelledData } from "./labelled";
 // 12. Real INT8: integer arithmetic end to end.
 export {
-  DIGITS_PIXEL_PARAMS, quantizeActivations, prepareIntegerModel, predictInt8Integer,
+  DIGITS_PIXEL_PARAMS, quantizeActivations, prepareIntegerModel, predictInt8Integer, timeIntegerPaths, describeIntegerPaths,
   type ActivationParams, type QuantizedActivations, type IntegerModel,
 } from "./integer-inference";
-export { prepareWasmIntegerModel, predictInt8Wasm } from "../kernels/wasm-kernels";
+export { prepareWasmIntegerModel, predictInt8Wasm } from "../kernels/gemm";
 // 13. The choices side by side: per tensor / per row / symmetric, 8, 4 and 2 bits.
 export {
   QUANT_SCHEMES, QUANT_BITS, compareQuantSchemes, quantizeWithScheme, dequantizeModelWeights, changedPredictions, describeChanges,
@@ -23,4 +23,7 @@ export {
 // Where the notebook writes files: a folder the student can write, wherever the notebook is.
 export { outputDir, OUTPUT_DIR_ENV } from "./output-dir";
 // 15. Where INT8 pays.
-export { runScalingStudy, scalingSummary, scalingPlot, type ScalingStudyOptions } from "./scaling";
+export {
+  runScalingStudy, scalingSummary, scalingPlot, describeScaling, compareWithBaselines, findCrossovers, BASELINES, SAME_SPEED_BAND,
+  type ScalingStudyOptions, type ScalingRow, type BaselineComparison, type Crossover,
+} from "./scaling";

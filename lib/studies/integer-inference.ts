@@ -18,21 +18,27 @@
  * `lib/int8-epilogue.ts`, shared by both: same int32 sums, same float epilogue, the same scores bit for bit.
  */
 import { matrix, type Matrix } from "../core/matrix";
-import type { QuantizedLinearModel } from "../core/model";
-import { IntegerEpilogue, checkActivationParams, checkIntegerInputs, outputBuffer } from "../kernels/int8-epilogue";
+import type { LinearModel, QuantizedLinearModel } from "../core/model";
+import { summarize, timeCall, warmUp } from "../core/timing";
+import { blockRows } from "../kernels/blocking";
+import { linearFp32 } from "../kernels/fp32-kernel";
+import { quantizeUint8 } from "../kernels/quantize";
+import { prepareWasmFp32Layer, prepareWasmIntegerModel, wasmFp32Scores, wasmIntegerScores, wasmSimdAvailable } from "../kernels/gemm";
+import { checksFor } from "../numerics/checks";
+import { roundTo } from "../numerics/round";
+import {
+  IntegerEpilogue,
+  checkActivationParams,
+  checkIntegerInputs,
+  outputBuffer,
+  type ActivationParams,
+  type IntegerModel,
+  type QuantizedActivations,
+} from "../kernels/int8-epilogue";
 
-export { checkActivationParams };
-
-/** How a float activation maps to uint8: `x ≈ (xq - zeroPoint) · scale`, `xq` in 0..255. */
-export interface ActivationParams {
-  /** Step between two uint8 levels, positive and finite. */
-  readonly scale: number;
-  /** The uint8 level that stands for 0.0, an integer 0..255. */
-  readonly zeroPoint: number;
-}
-
-/** Activations quantized to uint8: a `[n, d]` matrix plus the {@link ActivationParams} that read it back. */
-export interface QuantizedActivations extends Matrix<Uint8Array>, ActivationParams {}
+// The data the integer kernels take is defined with them (lib/kernels/int8-epilogue.ts), so that the kernels need
+// nothing from this file.
+export { checkActivationParams, type ActivationParams, type IntegerModel, type QuantizedActivations };
 
 /**
  * The digits' pixels, scaled to 0..1 as in the original (`pixels / 16`), are exactly `xq / 16` for the raw
@@ -42,9 +48,6 @@ export const DIGITS_PIXEL_PARAMS: ActivationParams = Object.freeze({ scale: 1 / 
 
 /** 1.5 · 2⁵²: `v + ROUND_MAGIC - ROUND_MAGIC` rounds `v` (|v| < 2⁵¹) to an integer, ties to even. */
 const ROUND_MAGIC = 6755399441055744;
-
-/** Weight rows per cache block of {@link integerScores}: about 512 KB of int8 weights. */
-const BLOCK_BYTES = 512 * 1024;
 
 /** Samples whose int32 sums are computed before the epilogue runs on them (a multiple of 4). */
 const CHUNK_ROWS = 64;
@@ -91,27 +94,11 @@ export function quantizeActivations(
   out?: Uint8Array,
 ): QuantizedActivations {
   const { scale, zeroPoint } = checkActivationParams(params, "quantizeActivations");
-  primeTypeFeedback();
   const n = X.data.length;
   const data = outputBuffer(out, (length) => new Uint8Array(length), n, "quantizeActivations", `${X.rows}×${X.cols} = ${n}`);
-  const x = X.data;
-  // Clamp before rounding: with integer bounds the rounded value stays in 0..255 (and NaN is caught).
-  const lo = -zeroPoint;
-  const hi = 255 - zeroPoint;
-  // When the scale is a power of two (the digits' 1/16), multiplying by its inverse is exact, the same as
-  // dividing, and faster.
-  const inverse = 1 / scale;
-  const factor = Number.isInteger(Math.log2(scale)) && inverse * scale === 1 ? inverse : 0;
-  for (let i = 0; i < n; i++) {
-    let v = factor !== 0 ? x[i] * factor : x[i] / scale;
-    if (!(v >= lo)) {
-      if (v !== v) throw new RangeError(`quantizeActivations: X.data[${i}] is NaN, which has no uint8 level (±Infinity saturate to 0 / 255)`);
-      v = lo;
-    } else if (v > hi) {
-      v = hi;
-    }
-    data[i] = v + ROUND_MAGIC - ROUND_MAGIC + zeroPoint;
-  }
+  // WebAssembly SIMD where available, else its plain TypeScript twin: the same levels (lib/kernels/quantize.ts).
+  const nanAt = quantizeUint8(X.data, scale, zeroPoint, data);
+  if (nanAt >= 0) throw new RangeError(`quantizeActivations: X.data[${nanAt}] is NaN, which has no uint8 level (±Infinity saturate to 0 / 255)`);
   return { data, rows: X.rows, cols: X.cols, scale, zeroPoint };
 }
 
@@ -126,29 +113,6 @@ export function dequantizeActivations(Xq: QuantizedActivations): Matrix<Float32A
   const out = new Float32Array(Xq.data.length);
   for (let i = 0; i < out.length; i++) out[i] = (Xq.data[i] - zeroPoint) * scale;
   return matrix(out, Xq.rows, Xq.cols);
-}
-
-/**
- * A quantized linear model laid out for the integer kernels: the int8 weights plus what the zero-point
- * corrections need, precomputed once.
- */
-export interface IntegerModel {
-  /** Classes (output rows) k. */
-  readonly nClasses: number;
-  /** Features (input columns) d. */
-  readonly nFeatures: number;
-  /** int8 weights `[k, d]` (shared with the quantized model, not copied). */
-  readonly qCoef: Matrix<Int8Array>;
-  /** `Σ_j qCoef[c, j]` per row `[k]`: the weight sums the activation zero-point multiplies. */
-  readonly rowSums: Int32Array;
-  /** Weight zero-points `[k]`. */
-  readonly zeroPoints: Int32Array;
-  /** Weight scales `[k]`, float32. */
-  readonly scales: Float32Array;
-  /** Biases `[k]`, float32. */
-  readonly intercept: Float32Array;
-  /** Label of each row `[k]`. */
-  readonly classes: Int32Array;
 }
 
 /**
@@ -247,7 +211,6 @@ let sums = new Int32Array(0);
 
 /** Sums then epilogue, chunk by chunk: scores into `scores`, or labels into `labels`. */
 function runIntegerKernel(Xq: QuantizedActivations, model: IntegerModel, scores?: Float32Array, labels?: Int32Array): void {
-  primeTypeFeedback();
   const { rows: n } = Xq;
   const k = model.nClasses;
   const stride = k + 1;
@@ -269,7 +232,7 @@ function runIntegerKernel(Xq: QuantizedActivations, model: IntegerModel, scores?
 function integerSums(x: Uint8Array, w: Int8Array, d: number, k: number, i0: number, rows: number, acc: Int32Array): void {
   const stride = k + 1;
   for (let r = 0; r < rows; r++) acc[r * stride + k] = sumUint8(x, (i0 + r) * d, d);
-  const block = Math.max(2, Math.floor(BLOCK_BYTES / Math.max(1, d) / 2) * 2);
+  const block = blockRows(d, 2); // about 512 KB of int8 weights (lib/kernels/blocking.ts)
   const r4 = rows - (rows % 4);
   for (let c0 = 0; c0 < k; c0 += block) {
     const c1 = Math.min(k, c0 + block);
@@ -351,13 +314,17 @@ export function roundHalfEvenFast(v: number): number {
 let primed = false;
 
 /**
- * Runs the kernels on a tiny input that takes every path (blocks of 4 samples × 2 rows, leftover samples,
- * leftover rows, both epilogues), once per process, at the first call of a kernel (not when the module loads).
- * V8 optimises a function with the type feedback of the calls it has seen; a path no call has taken yet (the
- * 4-sample blocks, when the first calls are batches of 1) deoptimises the function when it is first taken, and
- * small calls then run ~10× slower for a hundred calls or more.
+ * For timing only: runs the TypeScript kernel and `quantizeActivations` on a tiny input that takes every path
+ * (blocks of 4 samples × 2 rows, leftover samples, leftover rows, both epilogues, both quantization paths), once
+ * per process. V8 optimises a function with the type feedback of the calls it has seen; a path no call has taken
+ * yet (the 4-sample blocks, when the first calls are batches of 1) deoptimises the function when it is first
+ * taken, and small calls then run ~10× slower for a hundred calls or more. The timing harnesses call it before
+ * they warm up ({@link timeIntegerPaths}, the scaling study); the kernels themselves do not.
+ *
+ * @example
+ * primeIntegerKernels(); // then warm up and time predictInt8Integer
  */
-function primeTypeFeedback(): void {
+export function primeIntegerKernels(): void {
   if (primed) return;
   primed = true;
   const qCoef = matrix(Int8Array.from({ length: 9 }, (_, i) => i - 4), 3, 3);
@@ -376,4 +343,127 @@ function primeTypeFeedback(): void {
     predictInt8Integer(Xq, model);
     quantizeActivations(X, { scale: 0.1, zeroPoint: 0 });
   }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Section 12's timing: the same digits scores, float against int8, in the same kind of code
+
+/** One row of {@link timeIntegerPaths}: a table row (snake-case columns). */
+export interface IntegerPathRow {
+  /** The kernel, named as in section 15: `fp32-ts`, `int8-ts`, `fp32-wasm`, `int8-wasm`. */
+  readonly kernel: string;
+  /** `"plain TypeScript"` or `"WebAssembly SIMD"`. */
+  readonly code: string;
+  /** What the kernel is given: float32 inputs, inputs it quantizes itself, or inputs quantized beforehand. */
+  readonly inputs: string;
+  /** Median time of one call over all the samples (ms), 4 decimals. */
+  readonly median_ms: number;
+  /** The middle half of the calls (first to third quartile, ms), e.g. `"0.041–0.043"`. */
+  readonly middle_half_ms: string;
+  /** The float kernel's median in the same code / this median: above 1, int8 is faster. 1 for the float rows. */
+  readonly vs_float_same_code: number;
+}
+
+/** Options of {@link timeIntegerPaths}. */
+export interface TimeIntegerPathsOptions {
+  /** Timed rounds; each round calls every path once, in turn (so a slow moment hits all of them). Default 200. */
+  readonly rounds?: number;
+  /** Warm-up per path before the rounds, in milliseconds (V8 compiles hot code meanwhile). Default 100. */
+  readonly warmupMs?: number;
+}
+
+/**
+ * Times the scores of the digits test set `[n, 64] → [n, 10]` four ways, float32 and int8 in plain TypeScript
+ * (`linearFp32`, `integerScores`, the same loop skeleton) and in WebAssembly SIMD (`wasmFp32Scores`,
+ * `wasmIntegerScores`), each int8 kernel twice: quantizing the inputs itself (what a user pays) and given inputs
+ * quantized beforehand. The paths are warmed up, then timed in interleaved rounds, so the order they run in does
+ * not favour any of them. The WebAssembly rows are left out where WebAssembly SIMD is missing.
+ *
+ * @param X - the test images `[n, 64]`, scaled to 0..1 (quantized with {@link DIGITS_PIXEL_PARAMS}, losslessly).
+ * @example
+ * displayTable(new dfd.DataFrame(timeIntegerPaths(model, qmodel, Xte)));
+ */
+export function timeIntegerPaths(
+  model: LinearModel,
+  qmodel: QuantizedLinearModel,
+  X: Matrix<Float32Array>,
+  options: TimeIntegerPathsOptions = {},
+): IntegerPathRow[] {
+  const check = checksFor("timeIntegerPaths");
+  const opts = check.options("options", options);
+  const rounds = check.integer("options.rounds", opts.rounds ?? 200, { min: 1 });
+  const warmupMs = check.nonNegative("options.warmupMs", opts.warmupMs ?? 100);
+  const n = X.rows;
+  const k = model.coef.rows;
+  const scores = new Float32Array(n * k);
+  const xq = new Uint8Array(X.data.length);
+  const intModel = prepareIntegerModel(qmodel);
+  const Xq = quantizeActivations(X, DIGITS_PIXEL_PARAMS);
+  const paths: Array<{ kernel: string; code: string; inputs: string; run: () => unknown }> = [
+    { kernel: "fp32-ts", code: "plain TypeScript", inputs: "float32", run: () => linearFp32(X, model.coef, model.intercept, scores) },
+    {
+      kernel: "int8-ts",
+      code: "plain TypeScript",
+      inputs: "quantized in the call",
+      run: () => integerScores(quantizeActivations(X, DIGITS_PIXEL_PARAMS, xq), intModel, scores),
+    },
+    { kernel: "int8-ts", code: "plain TypeScript", inputs: "quantized before", run: () => integerScores(Xq, intModel, scores) },
+  ];
+  if (wasmSimdAvailable()) {
+    const wasmFp32 = prepareWasmFp32Layer(model.coef, model.intercept);
+    const wasmInt = prepareWasmIntegerModel(intModel);
+    paths.push(
+      { kernel: "fp32-wasm", code: "WebAssembly SIMD", inputs: "float32", run: () => wasmFp32Scores(X, wasmFp32, scores) },
+      {
+        kernel: "int8-wasm",
+        code: "WebAssembly SIMD",
+        inputs: "quantized in the call",
+        run: () => wasmIntegerScores(quantizeActivations(X, DIGITS_PIXEL_PARAMS, xq), wasmInt, scores),
+      },
+      { kernel: "int8-wasm", code: "WebAssembly SIMD", inputs: "quantized before", run: () => wasmIntegerScores(Xq, wasmInt, scores) },
+    );
+  }
+  primeIntegerKernels();
+  for (const p of paths) warmUp(p.run, { warmup: 3, warmupMs });
+  const samples = paths.map(() => new Float64Array(rounds));
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < paths.length; i++) samples[i][r] = timeCall(paths[i].run);
+  }
+  const timings = samples.map((s) => summarize(s));
+  const floatMedian = (code: string): number => timings[paths.findIndex((p) => p.code === code && p.inputs === "float32")].medianMs;
+  const fixed = (ms: number): string => ms.toFixed(ms < 1 ? 4 : 2);
+  return paths.map((p, i) => ({
+    kernel: p.kernel,
+    code: p.code,
+    inputs: p.inputs,
+    median_ms: roundTo(timings[i].medianMs, 4),
+    middle_half_ms: `${fixed(timings[i].q1Ms)}–${fixed(timings[i].q3Ms)}`,
+    vs_float_same_code: roundTo(floatMedian(p.code) / timings[i].medianMs, 2),
+  }));
+}
+
+/**
+ * What {@link timeIntegerPaths} measured, computed: for each int8 kernel, its time against the float kernel in the
+ * same code, with and without quantizing the inputs, and the share of its time that quantizing took — one line
+ * each, for printing under the table.
+ *
+ * @example
+ * describeIntegerPaths(rows).forEach((line) => console.log(line));
+ * // "int8-wasm (WebAssembly SIMD) runs at 0.67× the speed of fp32-wasm quantizing its inputs, 0.99× given them
+ * //  quantized; quantizing took 32% of its time"
+ */
+export function describeIntegerPaths(rows: readonly IntegerPathRow[]): string[] {
+  const lines: string[] = [];
+  for (const kernel of [...new Set(rows.map((r) => r.kernel))]) {
+    const inCall = rows.find((r) => r.kernel === kernel && r.inputs === "quantized in the call");
+    const before = rows.find((r) => r.kernel === kernel && r.inputs === "quantized before");
+    const float = rows.find((r) => r.code === inCall?.code && r.inputs === "float32");
+    if (inCall === undefined || before === undefined || float === undefined) continue;
+    const share = Math.round(Math.max(0, (inCall.median_ms - before.median_ms) / inCall.median_ms) * 100);
+    lines.push(
+      `${kernel} (${inCall.code}) runs at ${inCall.vs_float_same_code}× the speed of ${float.kernel} quantizing its inputs, ` +
+        `${before.vs_float_same_code}× given them quantized; quantizing took ${share}% of its time`,
+    );
+  }
+  return lines;
 }
