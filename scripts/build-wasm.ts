@@ -62,8 +62,8 @@ export class TemplateError extends Error {
  * - `${expr}` anywhere in a line: replaced by the value of the JavaScript expression `expr` (`$${` stands for a
  *   literal `${`);
  * - a line `$for a in expr:` (or `$for a, b in expr:`, destructuring): the lines after it that are indented
- *   deeper (its body) are repeated for each element of `expr`, an array (`range(n)` and `range(a, b)` give
- *   integers), un-indented by 2; `$if expr:`, `$elif expr:` and `$else:` keep or drop their body likewise;
+ *   deeper (its body) are repeated for each element of `expr`, an array (`range(n)`, `range(a, b)` and
+ *   `range(a, b, step)` give integers, as in Python), un-indented by 2; `$if expr:`, `$elif expr:` and `$else:` keep or drop their body likewise;
  * - a line `$name = expr`: sets a variable for the lines after it (in the same block and deeper).
  *
  * Expressions see the variables set so far (`vars`, then `$for` and `$name =`) and `range`.
@@ -81,9 +81,10 @@ export function expandTemplate(text: string, vars: Readonly<Record<string, unkno
   return out.join("\n");
 }
 
-const range = (a: number, b?: number): number[] => {
+/** Python's `range`: `range(n)`, `range(a, b)`, `range(a, b, step)` (step > 0). */
+const range = (a: number, b?: number, step = 1): number[] => {
   const [lo, hi] = b === undefined ? [0, a] : [a, b];
-  return Array.from({ length: Math.max(0, hi - lo) }, (_, i) => lo + i);
+  return Array.from({ length: Math.max(0, Math.ceil((hi - lo) / step)) }, (_, i) => lo + i * step);
 };
 
 function evaluate(expr: string, scope: Record<string, unknown>, where: string): unknown {

@@ -10,7 +10,7 @@
  *   same order).
  *
  * Each prepared model owns a WebAssembly memory holding its weights, laid out once: rows padded to a multiple of
- * 16 bytes / 8 floats (zeros past the real columns, which add nothing to a dot product), the row count padded to
+ * 32 bytes / 4 floats (zeros past the real columns, which add nothing to a dot product), the row count padded to
  * a multiple of 4 (zero rows), and, for the integer model, one extra row of ones, whose "score" is each sample's
  * `Σ xq` — the sum the weight zero-points multiply — so the kernel computes it too. The memory also holds
  * scratch for the inputs and the raw int32/float32 outputs, grown to the largest batch seen.
@@ -26,7 +26,7 @@
  */
 import { matrix, type Matrix } from "../core/matrix";
 import { blockRows, roundUp } from "./blocking";
-import { IntegerEpilogue, checkIntegerInputs, outputBuffer, type IntegerModel, type QuantizedActivations } from "./int8-epilogue";
+import { checkIntegerInputs, epilogueConstants, outputBuffer, type IntegerModel, type QuantizedActivations } from "./int8-epilogue";
 import { WasmArena, loadWasmModule, wasmSimdAvailable, wasmSimdRequired } from "./wasm-runtime";
 
 export { wasmSimdAvailable };
@@ -38,25 +38,27 @@ type Kernel = (
   depth: number, out: number, outStride: number,
 ) => void;
 
-/** The micro-kernels of `gemm.as.ts.in`, by type and register tile (samples × weight rows). */
+/** The integer epilogue of `gemm.as.ts.in`, in place over the raw sums: scores or labels. */
+type Epilogue = (acc: number, accStride: number, n: number, k: number, consts: number) => void;
+
+/** The exports of `gemm.as.ts.in`: micro-kernels by type and register tile (samples × weight rows), the epilogue. */
 interface Kernels {
   readonly gemm_i16i8_4x2: Kernel;
   readonly gemm_i16i8_1x4: Kernel;
   readonly gemm_f32_4x2: Kernel;
   readonly gemm_f32_1x4: Kernel;
+  readonly int8_scores: Epilogue;
+  readonly int8_labels: Epilogue;
 }
 
-/** Columns per SIMD iteration of the kernels (the padding unit of a row): 16 int8 weights, 8 floats. */
-export const DEPTH_STEP = { i16i8: 16, f32: 8 } as const;
+/** Columns per loop iteration of the widest kernel of each type (the padding unit of a row): 32 int8 weights, 4 floats. */
+export const DEPTH_STEP = { i16i8: 32, f32: 4 } as const;
 
 /** Row tiles of the micro-kernels: 4×2 for batches, 1×4 for the rest; weight rows are padded to 4. */
 const ROW_MULTIPLE = 4;
 
 /** The compiled kernels; `null` when this runtime has no WebAssembly SIMD. */
 const kernelsModule = (): WebAssembly.Module | null => loadWasmModule("gemm");
-
-/** The epilogue of the integer calls (`lib/kernels/int8-epilogue.ts`): its buffers grow to the largest model seen. */
-const epilogue = new IntegerEpilogue();
 
 /** A memory of at least `bytes` with the kernels instantiated on it; a clear error where SIMD is missing. */
 function newArena(bytes: number, caller: string, instead: string): WasmArena<Kernels> {
@@ -66,13 +68,14 @@ function newArena(bytes: number, caller: string, instead: string): WasmArena<Ker
 }
 
 /**
- * The memory of a prepared layer: `rows` weight rows of `rowBytes` (padded) from offset 0, then scratch for a
- * batch, grown to the largest batch seen: the inputs (`xRowBytes` a sample) and the raw 4-byte outputs
- * (`[n, rows]`).
+ * The memory of a prepared layer: `rows` weight rows of `rowBytes` (padded) from offset 0, then `reservedBytes` for
+ * constants (at {@link reservedOff}), then scratch for a batch, grown to the largest batch seen: the inputs
+ * (`xRowBytes` a sample) and the raw 4-byte outputs (`[n, rows]`).
  */
 class LayerMemory {
   readonly arena: WasmArena<Kernels>;
-  /** Byte offsets of the inputs and of the outputs. */
+  /** Byte offsets of the constants, the inputs and the outputs. */
+  readonly reservedOff: number;
   xOff = 0;
   outOff = 0;
   private capacity = 0;
@@ -82,10 +85,12 @@ class LayerMemory {
     private readonly rows: number,
     private readonly rowBytes: number,
     private readonly xRowBytes: number,
+    private readonly reservedBytes: number,
     caller: string,
     instead: string,
   ) {
-    this.arena = newArena(rows * rowBytes, caller, instead);
+    this.reservedOff = roundUp(rows * rowBytes, 64);
+    this.arena = newArena(this.reservedOff + reservedBytes, caller, instead);
     this.blockRows = blockRows(rowBytes, ROW_MULTIPLE);
   }
 
@@ -96,7 +101,7 @@ class LayerMemory {
    */
   copyIn(view: (arena: WasmArena<Kernels>) => Int16Array | Float32Array, x: Uint8Array | Float32Array, n: number, d: number, dp: number): void {
     if (n > this.capacity) {
-      this.xOff = roundUp(this.rows * this.rowBytes, 64);
+      this.xOff = roundUp(this.reservedOff + this.reservedBytes, 64);
       this.outOff = roundUp(this.xOff + n * this.xRowBytes, 64);
       this.arena.ensure(this.outOff + n * this.rows * 4);
       this.capacity = n;
@@ -136,7 +141,7 @@ class LayerMemory {
 export class WasmIntegerModel {
   /** The integer model it runs (sums, scales, zero-points, biases, classes). */
   readonly model: IntegerModel;
-  /** Columns per padded row (`d` rounded up to 16): bytes per int8 weight row, int16 values per sample row. */
+  /** Columns per padded row (`d` rounded up to 32): bytes per int8 weight row, int16 values per sample row. */
   readonly paddedFeatures: number;
   /**
    * Weight rows in memory: the `k` rows, then one row of ones (its "score" is each sample's `Σ xq`, the sum the
@@ -152,13 +157,22 @@ export class WasmIntegerModel {
     this.paddedFeatures = roundUp(d, DEPTH_STEP.i16i8);
     this.paddedClasses = roundUp(k + 1, ROW_MULTIPLE);
     const dp = this.paddedFeatures;
-    this.memory = new LayerMemory(this.paddedClasses, dp, 2 * dp, "prepareWasmIntegerModel", "use predictInt8Integer / integerScores (TypeScript)");
-    const { u8 } = this.memory.arena;
+    // The epilogue's constants (see gemm.as.ts.in): float64 [4, k] (zw, corr, mult, bias), then int32 [k] (classes).
+    const constBytes = 36 * k;
+    this.memory = new LayerMemory(this.paddedClasses, dp, 2 * dp, constBytes, "prepareWasmIntegerModel", "use predictInt8Integer / integerScores (TypeScript)");
+    const { u8, f64, i32 } = this.memory.arena;
     const q = model.qCoef.data;
     // Int8 weights in an unsigned view: copy the bit patterns.
     const qBytes = new Uint8Array(q.buffer, q.byteOffset, q.byteLength);
     for (let c = 0; c < k; c++) u8.set(qBytes.subarray(c * d, (c + 1) * d), c * dp);
     u8.fill(1, k * dp, k * dp + d);
+    // The constants that do not depend on the activations: zw, bias, classes.
+    const at = this.memory.reservedOff / 8;
+    for (let c = 0; c < k; c++) {
+      f64[at + c] = model.zeroPoints[c];
+      f64[at + 3 * k + c] = model.intercept[c];
+    }
+    i32.set(model.classes, (this.memory.reservedOff + 32 * k) / 4);
   }
 
   /** Bytes of WebAssembly memory in use (weights + scratch for the largest batch so far). */
@@ -166,18 +180,31 @@ export class WasmIntegerModel {
     return this.memory.arena.byteLength;
   }
 
+  /** @internal The memory the results are read from (its views are renewed when it grows). */
+  get arena(): WasmArena<Kernels> {
+    return this.memory.arena;
+  }
+
   /**
-   * Copies `Xq` in and runs the kernels: `acc[accIndex + i·paddedClasses + c]` is then `Σ_j xq[i, j]·q[c, j]`
-   * for `c < k`, and `Σ_j xq[i, j]` for `c = k` (the row of ones).
+   * Copies `Xq` in, runs the kernels, then the epilogue `kind` in place: the raw sums `acc[i, c]` (`Σ_j xq[i, j]·
+   * q[c, j]` for `c < k`, and `Σ_j xq[i, j]` for `c = k`, the row of ones) become the float32 scores `[n, k]`
+   * (`"scores"`) or the int32 labels `[n]` (`"labels"`), packed from the returned byte offset.
    * @internal
    */
-  accumulate(Xq: QuantizedActivations): { accIndex: number; acc: Int32Array } {
+  run(Xq: QuantizedActivations, kind: "scores" | "labels"): number {
+    const { nClasses: k } = this.model;
+    const n = Xq.rows;
     // Widened to int16 on the way in (Int16Array.set converts natively): the kernel then loads 8 activations
     // with one plain load.
-    this.memory.copyIn((arena) => arena.i16, Xq.data, Xq.rows, Xq.cols, this.paddedFeatures);
-    const { arena, outOff } = this.memory;
-    this.memory.run(arena.exports.gemm_i16i8_4x2, arena.exports.gemm_i16i8_1x4, Xq.rows, this.paddedFeatures);
-    return { accIndex: outOff / 4, acc: arena.i32 };
+    this.memory.copyIn((arena) => arena.i16, Xq.data, n, Xq.cols, this.paddedFeatures);
+    const { arena, outOff, reservedOff } = this.memory;
+    this.memory.run(arena.exports.gemm_i16i8_4x2, arena.exports.gemm_i16i8_1x4, n, this.paddedFeatures);
+    // The constants that depend on the activations (mult, corr), by the code the TypeScript epilogue uses.
+    const at = reservedOff / 8;
+    epilogueConstants(this.model, Xq.scale, Xq.zeroPoint, arena.f64, at + 2 * k, at + k);
+    const epilogue = kind === "scores" ? arena.exports.int8_scores : arena.exports.int8_labels;
+    epilogue(outOff, this.paddedClasses * 4, n, k, reservedOff);
+    return outOff;
   }
 }
 
@@ -204,8 +231,8 @@ export function wasmIntegerScores(Xq: QuantizedActivations, wm: WasmIntegerModel
   const n = Xq.rows;
   const k = wm.model.nClasses;
   const scores = outputBuffer(out, (length) => new Float32Array(length), n * k, "wasmIntegerScores", `${n}×${k}`);
-  const { accIndex, acc } = wm.accumulate(Xq);
-  epilogue.begin(wm.model, Xq.scale, Xq.zeroPoint).scores(acc, accIndex, wm.paddedClasses, n, scores, 0);
+  const at = wm.run(Xq, "scores") / 4;
+  scores.set(wm.arena.f32.subarray(at, at + n * k));
   return matrix(scores, n, k);
 }
 
@@ -221,8 +248,8 @@ export function predictInt8Wasm(Xq: QuantizedActivations, wm: WasmIntegerModel, 
   checkIntegerInputs(Xq, wm.model, "predictInt8Wasm");
   const n = Xq.rows;
   const labels = outputBuffer(out, (length) => new Int32Array(length), n, "predictInt8Wasm", `${n}`);
-  const { accIndex, acc } = wm.accumulate(Xq);
-  epilogue.begin(wm.model, Xq.scale, Xq.zeroPoint).labels(acc, accIndex, wm.paddedClasses, n, labels, 0);
+  const at = wm.run(Xq, "labels") / 4;
+  labels.set(wm.arena.i32.subarray(at, at + n));
   return labels;
 }
 
@@ -232,7 +259,7 @@ export class WasmFp32Layer {
   readonly outFeatures: number;
   /** Input columns d. */
   readonly inFeatures: number;
-  /** Floats per padded row (`d` rounded up to 8). */
+  /** Floats per padded row (`d` rounded up to 4). */
   readonly paddedFeatures: number;
   /** Weight rows in memory (`k` rounded up to 4). */
   readonly paddedOutFeatures: number;
@@ -250,7 +277,7 @@ export class WasmFp32Layer {
     this.paddedOutFeatures = roundUp(k, ROW_MULTIPLE);
     const rowBytes = this.paddedFeatures * 4;
     this.bias = b;
-    this.memory = new LayerMemory(this.paddedOutFeatures, rowBytes, rowBytes, "prepareWasmFp32Layer", "use linearFp32 (TypeScript)");
+    this.memory = new LayerMemory(this.paddedOutFeatures, rowBytes, rowBytes, 0, "prepareWasmFp32Layer", "use linearFp32 (TypeScript)");
     for (let c = 0; c < k; c++) this.memory.arena.f32.set(W.data.subarray(c * d, (c + 1) * d), c * this.paddedFeatures);
   }
 
@@ -308,8 +335,8 @@ export function wasmFp32Scores(X: Matrix<Float32Array>, layer: WasmFp32Layer, ou
 /**
  * The plain TypeScript twin of {@link wasmFp32Scores}: `X · Wᵀ + b` `[n, k]` with the kernel's float32 operations in
  * the kernel's order, so the two agree bit for bit. Per score, four partial sums (lane l sums the columns j ≡ l
- * mod 4 in order, each product and each sum rounded to float32, the zero padding up to a multiple of 8 included),
- * added `((l0 + l1) + l2) + l3`, then the bias, in float32. (`linearFp32` of `lib/kernels/fp32-kernel.ts` sums in
+ * mod 4 in order, each product and each sum rounded to float32, the zero padding up to a multiple of 4 included),
+ * added `(l0 + l2) + (l1 + l3)`, then the bias, in float32. (`linearFp32` of `lib/kernels/fp32-kernel.ts` sums in
  * float64 instead: closer to the exact value, not the same bits.)
  *
  * @example
@@ -331,7 +358,7 @@ export function f32GemmReference(X: Matrix<Float32Array>, W: Matrix<Float32Array
         const product = j < d ? f(X.data[i * d + j] * W.data[c * d + j]) : 0;
         lanes[j % 4] = f(lanes[j % 4] + product);
       }
-      y[i * k + c] = f(f(f(f(lanes[0] + lanes[1]) + lanes[2]) + lanes[3]) + b[c]);
+      y[i * k + c] = f(f(f(lanes[0] + lanes[2]) + f(lanes[1] + lanes[3])) + b[c]);
     }
   }
   return matrix(y, n, k);

@@ -3,7 +3,9 @@
  * (`lib/kernels/gemm.ts`) — share around their int32 sums: the data they take ({@link QuantizedActivations},
  * {@link IntegerModel}), the input check, the epilogue that turns the sums into scores (zero-point corrections,
  * one rescale, the bias) and the argmax that turns scores into labels. Both kernels leave their sums in the same
- * layout, so one epilogue serves both and their scores agree to the bit:
+ * layout; {@link IntegerEpilogue} is the TypeScript epilogue, and the WebAssembly kernel runs its twin
+ * (`int8_scores` / `int8_labels` of `gemm.as.ts.in`: the same float64 operations in the same order, on the same
+ * {@link epilogueConstants}), so their scores agree to the bit:
  *
  *     acc[at + i·stride + c] = Σ_j xq[i, j] · q[c, j]    for c < k   (int32, exact)
  *     acc[at + i·stride + k] = Σ_j xq[i, j]                           (the sum the weight zero-point multiplies)
@@ -87,6 +89,20 @@ export function outputBuffer<T extends Float32Array | Int32Array | Uint8Array>(
 }
 
 /**
+ * The per-call constants of the epilogue, `mult[c] = sx · sw[c]` and `corr[c] = zx · Σ_j q[c, j] - d · zx · zw[c]`
+ * (float64, see {@link IntegerEpilogue}), into `out[multAt + c]` and `out[corrAt + c]`: computed here for both
+ * kernels, so that their scores agree to the bit (the WebAssembly epilogue of `gemm.as.ts.in` reads them from its
+ * memory).
+ */
+export function epilogueConstants(model: IntegerModel, sx: number, zx: number, out: Float64Array, multAt: number, corrAt: number): void {
+  const { nClasses: k, nFeatures: d, rowSums, zeroPoints, scales } = model;
+  for (let c = 0; c < k; c++) {
+    out[multAt + c] = sx * scales[c];
+    out[corrAt + c] = zx * rowSums[c] - d * zx * zeroPoints[c];
+  }
+}
+
+/**
  * The epilogue of the integer kernels. {@link begin} sets the per-call constants of each row c (float64):
  *
  *     mult[c] = sx · sw[c]
@@ -101,20 +117,14 @@ export class IntegerEpilogue {
   private model: IntegerModel | undefined;
   private zw = new Int32Array(0);
   private bias = new Float32Array(0);
-  private mult = new Float64Array(0);
-  private corr = new Float64Array(0);
+  /** `mult[c]` at `c`, `corr[c]` at `k + c`. */
+  private consts = new Float64Array(0);
 
   /** Sets the constants for `model` and activations read as `(xq - zx) · sx`; returns `this`. */
   begin(model: IntegerModel, sx: number, zx: number): this {
-    const { nClasses: k, nFeatures: d, rowSums, zeroPoints, scales } = model;
-    if (this.mult.length < k) {
-      this.mult = new Float64Array(k);
-      this.corr = new Float64Array(k);
-    }
-    for (let c = 0; c < k; c++) {
-      this.mult[c] = sx * scales[c];
-      this.corr[c] = zx * rowSums[c] - d * zx * zeroPoints[c];
-    }
+    const { nClasses: k, zeroPoints } = model;
+    if (this.consts.length < 2 * k) this.consts = new Float64Array(2 * k);
+    epilogueConstants(model, sx, zx, this.consts, 0, k);
     this.model = model;
     this.zw = zeroPoints;
     this.bias = model.intercept;
@@ -158,7 +168,8 @@ export class IntegerEpilogue {
 
   /** The float64 score of row `c` from its int32 sum `dot` and the sample's `Σ xq`. */
   private score(dot: number, sumX: number, c: number): number {
-    return (dot - this.zw[c] * sumX - this.corr[c]) * this.mult[c] + this.bias[c];
+    const k = this.zw.length;
+    return (dot - this.zw[c] * sumX - this.consts[k + c]) * this.consts[c] + this.bias[c];
   }
 
   private current(): IntegerModel {
