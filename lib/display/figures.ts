@@ -333,7 +333,7 @@ export interface SizeAndTimeSpec {
 /**
  * Two bar charts side by side: model size (KB) on the left, as the original's section 9 chart, and inference
  * time (ms) on the right, each bar the median with a whisker over the middle half of the runs (quartile 1 to 3).
- * Each bar carries its value.
+ * Each bar carries its value; the colours are plotly's defaults (the first and second of its colour cycle).
  *
  * @example
  * displayPlot(sizeAndTimeChart({ labels: ["FP32", "INT8"], sizesKB: [2.54, 0.66], times: [fp32Time, int8Time] }));
@@ -347,10 +347,10 @@ export function sizeAndTimeChart(spec: SizeAndTimeSpec): NotebookPlot {
   const shown = (v: number): string => (v >= 10 ? v.toFixed(1) : v >= 1 ? v.toFixed(2) : v.toFixed(3));
   return createPlot(
     [
-      { type: "bar", x: [...spec.labels], y: [...spec.sizesKB], name: "Model size (KB)", text: spec.sizesKB.map((v) => String(v)), textposition: "auto", marker: { color: "#4c78a8" } },
+      { type: "bar", x: [...spec.labels], y: [...spec.sizesKB], name: "Model size (KB)", text: spec.sizesKB.map((v) => String(v)), textposition: "auto" },
       {
         type: "bar", x: [...spec.labels], y: medians, name: "Inference time (ms)", xaxis: "x2", yaxis: "y2",
-        text: medians.map(shown), textposition: "inside", insidetextanchor: "start", marker: { color: "#f58518" },
+        text: medians.map(shown), textposition: "inside", insidetextanchor: "start",
         error_y: { type: "data", symmetric: false, array: spec.times.map((t) => t.q3Ms - t.medianMs), arrayminus: spec.times.map((t) => t.medianMs - t.q1Ms), color: "#333333", thickness: 1.5, width: 8 },
       },
     ],
