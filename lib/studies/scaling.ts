@@ -21,6 +21,7 @@
  * {@link layerInputs}): `ort-fp32` and `ort-int8` (dynamic quantization, ONNX Runtime's int8 kernels), one thread,
  * and `ort-fp32-t2`, `ort-int8-t2` with two (see `lib/studies/onnx-layers.ts`).
  */
+import { panelDomains, panelTitle } from "../display/panels";
 import { createPlot, type NotebookPlot, type PlotlyTrace } from "../display/plot";
 import { matrix, type Matrix } from "../core/matrix";
 import { dequantizeRows, quantizeRows, type RowQuantized } from "../core/quantize";
@@ -524,8 +525,7 @@ export function scalingPlot(rows: readonly StudyRow[]): NotebookPlot {
   const batches = [...new Set(rows.map((r) => r.batch))].sort((a, b) => a - b);
   const kernels = [...LAYER_KERNELS, ...ORT_KERNELS].filter((k) => comparisons.some((c) => c.kernel === k));
   const colors = ["#ff7f0e", "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"];
-  const gap = 0.04;
-  const width = (1 - gap * (layers.length - 1)) / layers.length;
+  const domains = panelDomains(layers.length, 0.04);
   const speedups = comparisons.map((c) => c.speedup).filter((v) => v > 0);
   const lo = Math.min(0.8, ...speedups) / 1.3;
   const hi = Math.max(1.25, ...speedups) * 1.3;
@@ -540,7 +540,6 @@ export function scalingPlot(rows: readonly StudyRow[]): NotebookPlot {
   const annotations: Record<string, unknown>[] = [];
   layers.forEach((layer, p) => {
     const suffix = p === 0 ? "" : String(p + 1);
-    const x0 = p * (width + gap);
     kernels.forEach((kernel, k) => {
       const points = comparisons.filter((c) => c.kernel === kernel && c.layer === layer).sort((a, b) => a.batch - b.batch);
       if (points.length === 0) return;
@@ -574,7 +573,7 @@ export function scalingPlot(rows: readonly StudyRow[]): NotebookPlot {
       hoverinfo: "skip",
     });
     layout[`xaxis${suffix}`] = {
-      domain: [x0, x0 + width],
+      domain: domains[p],
       type: "log",
       title: { text: "batch (images per call)" },
       tickvals: batches,
@@ -589,16 +588,7 @@ export function scalingPlot(rows: readonly StudyRow[]): NotebookPlot {
       ticktext: ticks.map((t) => `${t}×`),
       title: { text: p === 0 ? "speed-up over the baseline" : "" },
     };
-    annotations.push({
-      text: `layer ${layer.replace("x", " → ")}`,
-      xref: "paper",
-      yref: "paper",
-      x: x0 + width / 2,
-      y: 1.02,
-      xanchor: "center",
-      yanchor: "bottom",
-      showarrow: false,
-    });
+    annotations.push(panelTitle(`layer ${layer.replace("x", " → ")}`, domains[p]));
   });
   layout.annotations = annotations;
   return createPlot(data, layout);

@@ -22,6 +22,7 @@ import type { LinearModel, QuantizedLinearModel } from "../core/model";
 import { accuracy, predictFp32, predictInt8 } from "../core/predict";
 import { addLikeNumPy, dequantizeRows, quantizeRows, weightRange, type Quantized } from "../core/quantize";
 import { imageGrid, SIGNED_COLORSCALE } from "../display/figures";
+import { panelDomains, panelTitle } from "../display/panels";
 import { createPlot, type NotebookPlot, type PlotlyLayout, type PlotlyTrace } from "../display/plot";
 import { checksFor, describeValue } from "../numerics/checks";
 import { roundHalfToEven, roundTo } from "../numerics/round";
@@ -437,7 +438,8 @@ export function schemesPlot(rows: readonly SchemeRow[]): NotebookPlot {
         mode: points.length > 1 ? "lines+markers" : "markers",
         name: scheme,
         legendgroup: scheme,
-        showlegend: panel === "",
+        // plotly.js draws a legend entry with its trace's first marker (a 2-bit triangle): the entries below instead
+        showlegend: false,
         xaxis: `x${panel}`,
         yaxis: `y${panel}`,
         x: points.map((r) => r.bytes),
@@ -449,7 +451,20 @@ export function schemesPlot(rows: readonly SchemeRow[]): NotebookPlot {
       });
     }
   }
-  // The marker legend: one entry per bit width, drawn in grey, with no data.
+  // The legend, from traces with no data (null): a line per scheme (FP32: its star), then a grey marker per width.
+  for (const scheme of [...new Set(rows.map((r) => r.scheme))]) {
+    traces.push({
+      type: "scatter",
+      mode: scheme === "fp32" ? "markers" : "lines",
+      name: scheme,
+      legendgroup: scheme,
+      x: [null] as unknown as number[],
+      y: [null] as unknown as number[],
+      line: { color: SCHEME_COLORS[scheme], width: 2 },
+      marker: { color: SCHEME_COLORS[scheme], size: 11, symbol: BITS_SYMBOLS[32] },
+      hoverinfo: "skip",
+    });
+  }
   for (const bits of [8, 4, 2] as const) {
     traces.push({
       type: "scatter",
@@ -504,19 +519,7 @@ export function schemesPlot(rows: readonly SchemeRow[]): NotebookPlot {
     xaxis2: sizeAxis([0.56, 1], zoomed.map((r) => r.bytes)),
     yaxis2: { anchor: "x2", range: span(zoomY, 0.3), title: { text: "test accuracy (%), zoomed" } },
     legend: { orientation: "h", y: -0.25 },
-    annotations: [
-      { text: "every scheme and width", xref: "paper", yref: "paper", x: 0.23, y: 1.02, xanchor: "center", yanchor: "bottom", showarrow: false },
-      {
-        text: "zoom on FP32, 8 and 4 bits",
-        xref: "paper",
-        yref: "paper",
-        x: 0.78,
-        y: 1.02,
-        xanchor: "center",
-        yanchor: "bottom",
-        showarrow: false,
-      },
-    ],
+    annotations: [panelTitle("every scheme and width", [0, 0.46]), panelTitle("zoom on FP32, 8 and 4 bits", [0.56, 1])],
     margin: { t: 80 },
   };
   return createPlot(traces, layout);
@@ -598,8 +601,7 @@ export function confusionPlot(model: LinearModel, test: LabelledData, models: Re
   const classes = Array.from(model.classes);
   const k = classes.length;
   const fp32 = predictFp32(test.X, model);
-  const gap = 0.06;
-  const width = (1 - gap * (models.length - 1)) / models.length;
+  const domains = panelDomains(models.length, 0.06);
   const traces: PlotlyTrace[] = [];
   const layout: PlotlyLayout = {
     title: { text: "Where the changed labels go: FP32 label (down) → quantized label (across); colour counts only the changes" },
@@ -615,7 +617,6 @@ export function confusionPlot(model: LinearModel, test: LabelledData, models: Re
     const counts = Array.from({ length: k }, () => new Array<number>(k).fill(0));
     for (let i = 0; i < fp32.length; i++) counts[classes.indexOf(fp32[i])][classes.indexOf(predicted[i])]++;
     const suffix = p === 0 ? "" : String(p + 1);
-    const x0 = p * (width + gap);
     traces.push({
       type: "heatmap",
       x: classes.map(String),
@@ -631,19 +632,10 @@ export function confusionPlot(model: LinearModel, test: LabelledData, models: Re
       xgap: 1,
       ygap: 1,
     });
-    layout[`xaxis${suffix}`] = { domain: [x0, x0 + width], type: "category", title: { text: `${bits}-bit label` }, side: "bottom" };
+    layout[`xaxis${suffix}`] = { domain: domains[p], type: "category", title: { text: `${bits}-bit label` }, side: "bottom" };
     layout[`yaxis${suffix}`] = { anchor: `x${suffix}`, type: "category", autorange: "reversed", title: { text: p === 0 ? "FP32 label" : "" }, scaleanchor: `x${suffix}` };
     const changed = countDifferent(predicted, fp32);
-    annotations.push({
-      text: `${scheme}, ${bits} bits: ${changed} changed`,
-      xref: "paper",
-      yref: "paper",
-      x: x0 + width / 2,
-      y: 1.02,
-      xanchor: "center",
-      yanchor: "bottom",
-      showarrow: false,
-    });
+    annotations.push(panelTitle(`${scheme}, ${bits} bits: ${changed} changed`, domains[p]));
   });
   layout.annotations = annotations;
   return createPlot(traces, layout);

@@ -148,7 +148,7 @@ test("compareQuantSchemes: FP32 first, then 3 schemes × 8/4/2 bits, table rows 
   const only = compareQuantSchemes(model, testSet, { schemes: ["symmetric"], bits: [4] });
   assert.deepEqual(only.map((r) => `${r.scheme}/${r.bits}`), ["fp32/32", "symmetric/4"]);
   assert.throws(() => compareQuantSchemes(model, testSet, { bits: [3 as QuantBits] }), /compareQuantSchemes: options\.bits\[0\] must be 8, 4 or 2, got 3/);
-  assert.throws(() => compareQuantSchemes(model, testSet, { schemes: ["per-channel" as QuantScheme] }), /options\.schemes\[0\] must be one of "per-tensor", "per-row", "symmetric", got "per-channel"/);
+  assert.throws(() => compareQuantSchemes(model, testSet, { schemes: ["per-channel" as QuantScheme] }), /compareQuantSchemes: options\.schemes\[0\] must be .*"per-tensor".*"per-row".*"symmetric", got "per-channel"/);
   assert.throws(() => compareQuantSchemes(model, { X: Xte, y: yte.subarray(1) }), /compareQuantSchemes: test\.y must be 450 labels/);
 });
 
