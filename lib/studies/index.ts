@@ -25,5 +25,6 @@ export { outputDir, OUTPUT_DIR_ENV } from "./output-dir";
 // 15. Where INT8 pays.
 export {
   runScalingStudy, scalingSummary, scalingPlot, describeScaling, compareWithBaselines, findCrossovers, BASELINES, SAME_SPEED_BAND,
-  type ScalingStudyOptions, type ScalingRow, type BaselineComparison, type Crossover,
+  addOrtRows, versusOrt, LAYER_KERNELS, ORT_KERNELS,
+  type ScalingStudyOptions, type ScalingRow, type StudyRow, type BaselineComparison, type Crossover,
 } from "./scaling";
