@@ -11,7 +11,8 @@
  * - the kernel keeps W transposed, `Wt [d, kPad]` float64, so one load brings the weights of two classes and
  *   the scores of 2 samples × up to 10 classes sit in registers (10 f64x2 accumulators) while j runs: every
  *   weight load feeds 2 samples, every sample value feeds up to 10 classes, and no horizontal sums are needed;
- * - X is copied in as float32 (a plain memory copy) and widened inside the kernel (`f64.promote_f32`).
+ * - X is copied in widened to float64 (exact; one native `Float64Array.set`), so one `v128.load64_splat` brings a
+ *   value to both lanes.
  *
  * The WebAssembly memory is one per process, reused by every call and grown when a larger X (or model)
  * comes; no other buffer is allocated per call. The scores it returns are a view of that memory, valid until
@@ -111,15 +112,20 @@ const ROWS = 2;
 const MAX_PAIRS = 5;
 const MAX_BYTES = 2 ** 31;
 
-/** Where the buffers sit in memory (bytes, 16-aligned): `Wt [d, kPad]` f64, `b [kPad]` f64, `X [nPad, d]` f32, scores `[nPad, kPad]` f64. */
+/**
+ * Where the buffers sit in memory (bytes, 16-aligned): `Wt [d, kPad]` f64, `b [kPad]` f64, `X [nPad, d]` f64,
+ * scores `[nPad, kPad]` f64, then for {@link predictFp32Wasm} the classes `[k]` and the labels `[n]`, int32.
+ */
 function layoutBytes(n: number, k: number, d: number) {
   const kPad = roundUp(k, 2);
   const nPad = roundUp(n, ROWS);
   const wt = 0;
   const bias = roundUp(wt + d * kPad * 8, 16);
   const x = roundUp(bias + kPad * 8, 16);
-  const out = roundUp(x + nPad * d * 4, 16);
-  return { kPad, nPad, wt, bias, x, out, total: out + nPad * kPad * 8 };
+  const out = roundUp(x + nPad * d * 8, 16);
+  const classes = roundUp(out + nPad * kPad * 8, 16);
+  const labels = roundUp(classes + k * 4, 16);
+  return { kPad, nPad, wt, bias, x, out, classes, labels, total: labels + n * 4 };
 }
 
 type Kernel = (x: number, nRows: number, dBytes: number, wt: number, wtStride: number, bias: number, out: number, outStride: number) => void;
@@ -128,13 +134,31 @@ type Kernel = (x: number, nRows: number, dBytes: number, wt: number, wtStride: n
 const kernelModule = (): WebAssembly.Module | null => loadWasmModule("predict-kernel");
 
 /** The kernel's memory and instance (one per process, grown on demand): see {@link wasmScores}. */
+type Argmax = (scores: number, scoreStride: number, n: number, k: number, classes: number, labels: number) => number;
+
 class ScoresArena {
-  private readonly arena: WasmArena<Record<string, Kernel>>;
+  private readonly arena: WasmArena<Record<string, Kernel | Argmax>>;
   private readonly kernels: Kernel[];
+  private readonly argmax: Argmax;
 
   constructor(module: WebAssembly.Module) {
     this.arena = new WasmArena(module, 0);
-    this.kernels = Array.from({ length: MAX_PAIRS }, (_, idx) => this.arena.exports[`scores_2x${2 * (idx + 1)}`]);
+    this.kernels = Array.from({ length: MAX_PAIRS }, (_, idx) => this.arena.exports[`scores_2x${2 * (idx + 1)}`] as Kernel);
+    this.argmax = this.arena.exports.argmax_labels as Argmax;
+  }
+
+  /** Labels of {@link run}'s scores (see {@link predictFp32Wasm}); the first sample with a NaN score is an error. */
+  labels(X: Matrix<Float32Array>, W: Matrix<Float32Array>, b: Float32Array, classes: Int32Array): Int32Array {
+    const { stride } = this.run(X, W, b);
+    const n = X.rows;
+    const at = layoutBytes(n, W.rows, X.cols);
+    this.arena.i32.set(classes, at.classes / 4);
+    const nanAt = this.argmax(at.out, stride * 8, n, W.rows, at.classes, at.labels);
+    if (nanAt >= 0) {
+      const c = Array.from({ length: W.rows }, (_, j) => this.arena.f64[at.out / 8 + nanAt * stride + j]).findIndex(Number.isNaN);
+      throw new RangeError(`predictFp32Wasm: the score of sample ${nanAt} for class ${c} is NaN`);
+    }
+    return this.arena.i32.slice(at.labels / 4, at.labels / 4 + n);
   }
 
   run(X: Matrix<Float32Array>, W: Matrix<Float32Array>, b: Float32Array): ScoresView {
@@ -144,7 +168,7 @@ class ScoresArena {
     const { kPad, nPad } = at;
     if (at.total > MAX_BYTES) throw new Error(`wasmScores: X [${n}, ${d}] and ${k} classes need over 2 GB of WebAssembly memory`);
     this.arena.ensure(at.total);
-    const { f32, f64 } = this.arena;
+    const { f64 } = this.arena;
     // Wt [d, kPad] and b [kPad] as float64, the padding class zero. Per call: the model may have changed.
     const w = W.data;
     const wt = at.wt / 8;
@@ -157,13 +181,13 @@ class ScoresArena {
       f64[at.bias / 8 + k] = 0;
     }
     // X as float32 (a memory copy); an odd last row gets a zero partner, whose scores are not read.
-    const x = at.x / 4;
-    f32.set(X.data.length === n * d ? X.data : X.data.subarray(0, n * d), x);
-    if (nPad > n) f32.fill(0, x + n * d, x + nPad * d);
+    const x = at.x / 8;
+    f64.set(X.data.length === n * d ? X.data : X.data.subarray(0, n * d), x);
+    if (nPad > n) f64.fill(0, x + n * d, x + nPad * d);
     if (n > 0 && d > 0) {
       for (let c0 = 0; c0 < k; c0 += 2 * MAX_PAIRS) {
         const pairs = Math.min(MAX_PAIRS, Math.ceil((k - c0) / 2));
-        this.kernels[pairs - 1](at.x, nPad, d * 4, at.wt + c0 * 8, kPad * 8, at.bias + c0 * 8, at.out + c0 * 8, kPad * 8);
+        this.kernels[pairs - 1](at.x, nPad, d * 8, at.wt + c0 * 8, kPad * 8, at.bias + c0 * 8, at.out + c0 * 8, kPad * 8);
       }
     } else if (d === 0) {
       // No features: every score is its bias (the kernel's loop needs d ≥ 1).
@@ -181,4 +205,24 @@ function arena(): ScoresArena {
     shared = new ScoresArena(module);
   }
   return shared;
+}
+
+/**
+ * `predictFp32`'s labels (`lib/core/predict.ts`) by the WebAssembly kernel: the class of each sample's largest
+ * float64 score, the first of equal scores (as `np.argmax`). The scores are bit-identical to `predictFp32`'s, so the
+ * labels are the same; only the work is arranged for speed. Checks the shapes only (`predictFp32` checks the
+ * values too); a NaN score is an error, as there.
+ *
+ * @throws Error when WebAssembly SIMD is not available; RangeError for mismatched shapes or a NaN score.
+ * @example
+ * predictFp32Wasm(Xte, model); // Int32Array [450], equal to predictFp32(Xte, model)
+ */
+export function predictFp32Wasm(X: Matrix<Float32Array>, model: { coef: Matrix<Float32Array>; intercept: Float32Array; classes: Int32Array }): Int32Array {
+  const { coef: W, intercept: b, classes } = model;
+  const k = W.rows;
+  if (W.cols !== X.cols) throw new RangeError(`predictFp32Wasm: X has ${X.cols} features but the model has ${W.cols}`);
+  if (b.length !== k || classes.length !== k) throw new RangeError(`predictFp32Wasm: the model has ${k} weight rows, ${b.length} biases and ${classes.length} classes`);
+  if (X.data.length !== X.rows * X.cols) throw new RangeError(`predictFp32Wasm: X has ${X.data.length} values, expected ${X.rows}×${X.cols}`);
+  if (k === 0) throw new RangeError("predictFp32Wasm: the model has no classes");
+  return arena().labels(X, W, b, classes);
 }

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { matrix, type Matrix } from "../../lib/core/matrix";
 import type { LinearModel } from "../../lib/core/model";
 import { predictFp32 } from "../../lib/core/predict";
-import { linearScores, referenceScores, wasmScores } from "../../lib/kernels/predict-kernel";
+import { linearScores, predictFp32Wasm, referenceScores, wasmScores } from "../../lib/kernels/predict-kernel";
 import { seededUniform } from "../../lib/studies/scaling";
 import { loadWasmModule, wasmSimdAvailable } from "../../lib/kernels/wasm-runtime";
 
@@ -45,7 +45,7 @@ test("the kernel module (predict-kernel.as.ts.in, built by npm run build) runs h
   const module = loadWasmModule("predict-kernel");
   assert.ok(module);
   const names = WebAssembly.Module.exports(module).map((e) => e.name).filter((n) => n !== "memory");
-  assert.deepEqual(names, ["scores_2x2", "scores_2x4", "scores_2x6", "scores_2x8", "scores_2x10"]);
+  assert.deepEqual(names, ["scores_2x2", "scores_2x4", "scores_2x6", "scores_2x8", "scores_2x10", "argmax_labels"]);
 });
 
 test("random data, many shapes: WebAssembly scores equal the JavaScript reference bit for bit (tolerance 0)", () => {
@@ -111,3 +111,30 @@ test('linearScores: "auto" runs the kernel here, "js" the reference', () => {
   assert.equal(linearScores(X, model.coef, model.intercept).kernel, "wasm");
   assert.equal(linearScores(X, model.coef, model.intercept, "js").kernel, "js");
 });
+
+test("predictFp32Wasm: predictFp32's labels on random shapes (ties included) and on the digits' model", () => {
+  let seed = 300;
+  for (const n of [1, 2, 3, 17]) {
+    for (const k of [1, 2, 9, 10, 11, 23]) {
+      for (const d of [1, 5, 64]) {
+        const { X, model } = randomCase(seed++, n, k, d);
+        assert.deepEqual(predictFp32Wasm(X, model), predictFp32(X, model), `[${n}, ${k}, ${d}]`);
+      }
+    }
+  }
+  // Exact ties: equal rows of weights and biases; the first class wins on both.
+  const { X, model } = randomCase(400, 6, 4, 8);
+  model.coef.data.copyWithin(8, 0, 8);
+  model.intercept[1] = model.intercept[0];
+  const tied = predictFp32Wasm(X, model);
+  assert.deepEqual(tied, predictFp32(X, model));
+  assert.ok(!tied.includes(model.classes[1]), "class 1 ties class 0 everywhere and never wins");
+});
+
+test("predictFp32Wasm: a NaN score is an error naming the sample and class; wrong shapes are refused", () => {
+  const { X, model } = randomCase(401, 5, 3, 4);
+  X.data[2 * 4 + 1] = Number.NaN;
+  assert.throws(() => predictFp32Wasm(X, model), /predictFp32Wasm: the score of sample 2 for class 0 is NaN/);
+  assert.throws(() => predictFp32Wasm(matrix(new Float32Array(6), 2, 3), model), /X has 3 features but the model has 4/);
+});
+
