@@ -46,7 +46,8 @@ import {
 import { summarize, timeCall, warmUp } from "../core/timing";
 import { wasmSimdAvailable } from "../kernels/wasm-runtime";
 import type { LinearModel, QuantizedLinearModel } from "../core/model";
-import { prepareOrtLayer, timeAsync, type AsyncTimingOptions, type OrtLayerSessions } from "./onnx-layers";
+// Types only: addOrtRows loads ONNX Runtime (and onnx-proto, which compiles WebAssembly at import) when called.
+import type { AsyncTimingOptions, OrtLayerSessions } from "./onnx-layers";
 
 /** The kernels the study compares (see the file comment). */
 export type LayerKernel = "fp32-ts" | "dequant-ts" | "int8-ts" | "fp32-wasm" | "int8-wasm";
@@ -716,6 +717,7 @@ export async function addOrtRows(
   if (!Array.isArray(threads) || threads.length === 0 || threads.some((t) => t !== 1 && t !== 2)) {
     throw new RangeError(`addOrtRows: options.threads must list 1 and/or 2, got ${JSON.stringify(threads)}`);
   }
+  const { prepareOrtLayer, timeAsync } = await import("./onnx-layers");
   const groups = new Map<string, StudyRow[]>();
   for (const r of study.rows) {
     const key = `${r.layer}/${r.batch}`;
