@@ -368,7 +368,7 @@ export interface IntegerPathRow {
 export interface TimeIntegerPathsOptions {
   /** Timed rounds; each round calls every path once, in turn (so a slow moment hits all of them). Default 200. */
   readonly rounds?: number;
-  /** Warm-up per path before the rounds, in milliseconds (V8 compiles hot code meanwhile). Default 100. */
+  /** Warm-up per path before the rounds, in milliseconds (V8 compiles hot code meanwhile). Default 50. */
   readonly warmupMs?: number;
 }
 
@@ -392,7 +392,7 @@ export function timeIntegerPaths(
   const check = checksFor("timeIntegerPaths");
   const opts = check.options("options", options);
   const rounds = check.integer("options.rounds", opts.rounds ?? 200, { min: 1 });
-  const warmupMs = check.nonNegative("options.warmupMs", opts.warmupMs ?? 100);
+  const warmupMs = check.nonNegative("options.warmupMs", opts.warmupMs ?? 50);
   const n = X.rows;
   const k = model.coef.rows;
   const scores = new Float32Array(n * k);
