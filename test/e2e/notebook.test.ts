@@ -110,10 +110,11 @@ test("the sections beyond the original run with their tables, charts and checks"
   const mimes = (n: number, mime: string): number => sectionOutputs(n).filter((o) => o.output_type === "display_data" && o.data?.[mime] !== undefined).length;
   const stdout = (n: number): string => sectionOutputs(n).filter((o) => o.name === "stdout").map((o) => text(o.text)).join("");
   assert.equal(mimes(11, "text/html"), 1, "section 11: the solver table");
-  assert.match(stdout(12), /same 450 labels as predictInt8 \(dequantize on the fly\): true/);
+  assert.match(stdout(12), /labels equal to predictInt8's \(section 7, dequantize on the fly\): 450 of 450/);
   assert.match(stdout(12), /INT8 \(integer\) acc: 0\.96/);
   assert.equal(mimes(12, "text/html"), 1, "section 12: the kernel timing table");
-  assert.equal(mimes(13, "application/vnd.plotly.v1+json"), 1, "section 13: accuracy against size");
+  // Section 13: accuracy against size, the weights at 4 and 2 bits, the relabelled images at 4 and 2 bits, the confusion.
+  assert.equal(mimes(13, "application/vnd.plotly.v1+json"), 5, "section 13: its five figures");
   assert.match(stdout(14), /identical weights, scales, zero-points: true/);
   assert.match(stdout(14), /truncated\.q8m: truncated/);
   assert.equal(mimes(15, "application/vnd.plotly.v1+json"), 1, "section 15: the scaling chart");
