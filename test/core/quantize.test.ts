@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { matrix } from "../../lib/core/matrix";
 import { addLikeNumPy, dequantizePerTensor, dequantizeRows, quantizeModel, quantizePerTensor, quantizeRows } from "../../lib/core/quantize";
 import { sklearnGolden } from "../helpers/golden-data";
+import { loadDigits, scalePixels } from "../../lib/core/data";
+import { trainTestSplit } from "../../lib/core/split";
+import { trainLogisticRegression } from "../../lib/core/train";
 
 const g = sklearnGolden;
 
@@ -88,4 +91,14 @@ test("arguments of the wrong type are named", () => {
   assert.throws(() => dequantizePerTensor(bad(new Uint8Array(2)), 1, 0), /dequantizePerTensor: q must be an Int8Array, got an? Uint8Array of 2/);
   const rq = quantizeRows(matrix(Float32Array.of(0, 1, 2, 3), 2, 2));
   assert.throws(() => dequantizeRows({ ...rq, scales: rq.scales.subarray(0, 1) }), /dequantizeRows: 2 weight rows but 1 scales and 2 zero-points/);
+});
+
+test("trained here, then quantized: scikit-learn's int8 weights and zero-points, byte for byte (the notebook's introduction)", () => {
+  const { X, y } = loadDigits();
+  const split = trainTestSplit(scalePixels(X), y, { testSize: 0.25, randomState: 0, stratify: y });
+  const { model } = trainLogisticRegression(split.Xtr, split.ytr, { maxIter: 200 });
+  const rq = quantizeRows(model.coef);
+  assert.deepEqual(Array.from(rq.q.data), g.qW.flat());
+  assert.deepEqual(Array.from(rq.zeroPoints), g.zps);
+  rq.scales.forEach((s, k) => assert.ok(Math.abs(s - g.scales[k]) <= 1e-8, `scale ${k}: ${s} vs ${g.scales[k]}`));
 });
