@@ -17,9 +17,11 @@
  *
  * A call copies the batch in (the uint8 activations widened to int16 on the way, one native `Int16Array.set`),
  * runs the kernels over blocks of weight rows (`lib/kernels/blocking.ts`: a block stays in L2 while the samples
- * stream by), and does the zero-point corrections, rescale, bias and argmax in TypeScript, O(n·k), with the
- * epilogue the TypeScript kernel uses (`lib/kernels/int8-epilogue.ts`). Nothing is allocated per call beyond the
- * output (pass `out` to avoid that too), except when a batch is larger than any before.
+ * stream by), then, for the integer model, the zero-point corrections, rescale, bias and argmax in WebAssembly too:
+ * the TypeScript epilogue's float64 operations in its order (`lib/kernels/int8-epilogue.ts`), on constants computed
+ * by the same function, so the scores are the TypeScript kernel's bit for bit. The model's arrays are copied when it
+ * is prepared (a later change to them is not seen). Nothing is allocated per call beyond the output (pass `out` to
+ * avoid that too), except when a batch is larger than any before.
  *
  * These kernels need WebAssembly SIMD: where it is missing ({@link wasmSimdAvailable} is false), preparing a
  * model throws an error that names the TypeScript kernels to use instead.
