@@ -11,16 +11,21 @@
  * - theirs, when `/usr/bin/python3` (or the Python named by the environment variable `BENCH_PYTHON`) has
  *   scikit-learn: `sklearn.fit`, `sklearn.predict`, `numpy.predict`
  *   (`(Xte @ W.T + b).argmax(1)`, W and b float32, as the original's cells 6–7), timed by a long-lived Python
- *   process driven over stdin/stdout (so Python's start-up and imports are not timed), inside Python with
- *   `time.perf_counter()`, in rounds that alternate with ours (and alternate who goes first), so that drift on a
- *   shared machine hits both sides alike.
+ *   process (`bench/python_worker.py`) driven over stdin/stdout (so Python's start-up and imports are not
+ *   timed), inside Python with `time.perf_counter()`, in rounds that alternate with ours (and alternate who goes
+ *   first), so that drift on a shared machine hits both sides alike; and `numpy.<in>x<out>.b<batch>` on the layer
+ *   sweep (one BLAS thread);
+ * - ONNX Runtime (`bench/ort-cases.ts`): `ort.fp32.*` and `ort.int8.*` on the digits and the layer sweep, one
+ *   thread (`.t1`) and two (`.t2`).
  *
  * Beside them, not figures: the notebook's run time and kernel memory against the Python notebook's
  * (`notebook.sections0to10_s`, `notebook.all_s`, `python.original_s`, `kernel.rss_mb`, `python.kernel.rss_mb` and
  * their ratios; bench/notebook-run.ts, skipped in --quick) and the INT8/FP32 time ratio with sections 4 and 7 in
  * either order (`timing_order.*`, bench/timing-order.ts).
  *
- * Plus `ratios` (ours/theirs, of the medians; below 1 means ours is faster), `parity` (our lbfgs model against
+ * Plus `ratios` (ours/theirs, of the medians; below 1 means ours is faster), `side_by_side` (per layer and
+ * batch: ours, ONNX Runtime's and NumPy's medians, ratios and GMAC/s), `kernels` (the WebAssembly SIMD limit
+ * measured here, our int8 kernels' share of it, the digits' costs: `kernelSummary` of bench/int8-cases.ts), `parity` (our lbfgs model against
  * scikit-learn's, from `test/golden/sklearn-digits.json`) and `meta`. Times are never pass/fail.
  *
  * Ours are timed with `lib/timing.ts` (`timeIt`, `warmUp`), as the notebook times them. When Python has
@@ -29,6 +34,7 @@
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
 import * as fs from "node:fs";
+import * as path from "node:path";
 import * as readline from "node:readline";
 import { DEFAULT_DIGITS_PATH, loadDigits, scalePixels } from "../lib/core/data";
 import { takeLabels, takeRows } from "../lib/core/matrix";
@@ -36,8 +42,10 @@ import { accuracy, predictFp32, predictInt8 } from "../lib/core/predict";
 import { quantizeModel } from "../lib/core/quantize";
 import { summarize, timeIt, warmUp, type TimeItOptions } from "../lib/core/timing";
 import { trainLogisticRegression } from "../lib/core/train";
+import { onnxRuntimeVersion } from "../lib/studies/onnx-runtime";
 import { agreement, differencesFromSklearn, sklearnGolden } from "./golden";
-import { int8BenchCases } from "./int8-cases";
+import { FULL_SWEEP, QUICK_SWEEP, formatKernelSummary, int8BenchCases, kernelSummary } from "./int8-cases";
+import { sideBySide, timeNumpyLayers, timeOrtDigits, timeOrtLayers, type Medians } from "./ort-cases";
 import { NOTEBOOK_RUN_KEYS, formatNotebookRuns, measureNotebookRuns, type NotebookRunFigures } from "./notebook-run";
 import { TIMING_ORDER_KEYS, formatTimingOrder, measureTimingOrder, type TimingOrderFigures } from "./timing-order";
 
@@ -50,7 +58,7 @@ export interface Figure {
 }
 
 /** The keys of the report that are not figures. */
-export const REPORT_SECTIONS = ["ratios", "parity", "meta", ...NOTEBOOK_RUN_KEYS, ...TIMING_ORDER_KEYS] as const;
+export const REPORT_SECTIONS = ["ratios", "side_by_side", "kernels", "parity", "meta", ...NOTEBOOK_RUN_KEYS, ...TIMING_ORDER_KEYS] as const;
 
 /** The Python to time scikit-learn with: `BENCH_PYTHON` if set, else Debian's. */
 const PYTHON = process.env.BENCH_PYTHON || "/usr/bin/python3";
@@ -60,62 +68,15 @@ const PLAN = {
   quick: { rounds: 2, trainBatch: 1, predictBatch: 5, trainWarmup: 1, predictWarmup: 5, jsRuns: 2, gdRuns: 1, extraRuns: 2 },
 } as const;
 
-/** The Python side: reads one JSON request a line, answers one JSON line. */
-const PYTHON_WORKER = String.raw`
-import gzip, json, sys, time, warnings
-warnings.simplefilter("ignore")
-import numpy as np
-import sklearn
-from sklearn.linear_model import LogisticRegression
-
-def answer(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-
-state = {}
-for line in sys.stdin:
-    req = json.loads(line)
-    try:
-        op = req["op"]
-        if op == "setup":
-            with gzip.open(req["csv"], "rt") as f:
-                data = np.loadtxt(f, delimiter=",")
-            X = data[:, :-1].astype(np.float32) / 16.0          # the original's section 2
-            y = data[:, -1].astype(int)
-            Xtr, Xte, ytr = X[req["train_idx"]], X[req["test_idx"]], y[req["train_idx"]]
-            make = lambda: LogisticRegression(max_iter=200, solver="lbfgs", multi_class="ovr", n_jobs=1)
-            clf = make().fit(Xtr, ytr)
-            W, b = clf.coef_.astype(np.float32), clf.intercept_.astype(np.float32)
-            state["run"] = {
-                "fit": lambda: make().fit(Xtr, ytr),
-                "predict": lambda: clf.predict(Xte),
-                "numpy": lambda: (Xte @ W.T + b).argmax(axis=1),
-            }
-            answer({"versions": {"python": sys.version.split()[0], "sklearn": sklearn.__version__, "numpy": np.__version__}})
-        elif op == "time":
-            fn, out = state["run"][req["what"]], []
-            for _ in range(req["warmup"]):
-                fn()
-            for _ in range(req["runs"]):
-                t0 = time.perf_counter()
-                fn()
-                out.append((time.perf_counter() - t0) * 1000.0)
-            answer({"ms": out})
-        elif op == "quit":
-            answer({"bye": True})
-            break
-        else:
-            answer({"error": "unknown op " + op})
-    except Exception as e:
-        answer({"error": "%s: %s" % (type(e).__name__, e)})
-`;
+/** The Python side (`bench/python_worker.py`, next to this file's source): one JSON request a line, one JSON answer. */
+const PYTHON_WORKER = path.join(__dirname, "..", "..", "bench", "python_worker.py");
 
 /** A failure of the benchmark's own making (the Python side), reported by its message alone. */
 export class BenchError extends Error {
   override name = "BenchError";
 }
 
-/** A Python process running {@link PYTHON_WORKER}, one request at a time. */
+/** A Python process running {@link PYTHON_WORKER}, one request at a time (see that file for the requests). */
 class PythonWorker {
   private readonly child: ChildProcessWithoutNullStreams;
   private readonly lines: AsyncIterableIterator<string>;
@@ -123,7 +84,7 @@ class PythonWorker {
   private spawnError: Error | null = null;
 
   constructor() {
-    this.child = spawn(PYTHON, ["-u", "-c", PYTHON_WORKER], { stdio: ["pipe", "pipe", "pipe"] });
+    this.child = spawn(PYTHON, ["-u", PYTHON_WORKER], { stdio: ["pipe", "pipe", "pipe"] });
     this.exited = new Promise((resolve) => {
       this.child.once("exit", resolve);
       this.child.once("error", (err) => {
@@ -155,8 +116,9 @@ class PythonWorker {
     return reply.versions as Record<string, unknown>;
   }
 
-  async time(what: "fit" | "predict" | "numpy", runs: number, warmup: number): Promise<number[]> {
-    const reply = await this.request({ op: "time", what, runs, warmup });
+  /** Times `what` (`fit`, `predict`, `numpy` or `layer:<name>`); `threads` limits BLAS's threads for the call. */
+  async time(what: string, runs: number, warmup: number, threads?: number): Promise<number[]> {
+    const reply = await this.request({ op: "time", what, runs, warmup, threads: threads ?? null });
     return reply.ms as number[];
   }
 
@@ -189,6 +151,8 @@ function log(message: string): void {
 /** Runs the benchmark and returns the report (figures by name, then `ratios`, `parity`, `meta`). */
 export async function runBench(options: { quick?: boolean } = {}): Promise<Record<string, unknown>> {
   const plan = options.quick ? PLAN.quick : PLAN.full;
+  const quick = Boolean(options.quick);
+  const sweep = quick ? QUICK_SWEEP : FULL_SWEEP;
   const started = Date.now();
   const golden = sklearnGolden;
   const digits = loadDigits();
@@ -255,18 +219,24 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
         runOurs();
       }
     }
+
+    log("bench: train.lbfgs.js, train.gd …");
+    time("train.lbfgs.js", () => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), { warmup: 1, repeat: plan.jsRuns });
+    time("train.gd", () => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), { warmup: options.quick ? 0 : 1, repeat: plan.gdRuns });
+
+    for (const c of int8BenchCases({ model, Xte, quick: options.quick })) {
+      log(`bench: ${c.name}`);
+      const runs = options.quick ? Math.min(plan.extraRuns, c.runs ?? plan.extraRuns) : c.runs ?? plan.extraRuns;
+      time(c.name, c.fn, { warmup: options.quick ? 1 : 3, warmupMs: c.warmupMs ?? 0, repeat: runs });
+    }
+
+    // The real runtimes, on the same weights and inputs (bench/ort-cases.ts).
+    log("bench: ONNX Runtime, digits");
+    await timeOrtDigits(model, Xte, quick, add);
+    await timeOrtLayers(sweep, quick, add, log);
+    if (python) await timeNumpyLayers(sweep, python, quick, add, log);
   } finally {
     if (python) await python.close();
-  }
-
-  log("bench: train.lbfgs.js, train.gd …");
-  time("train.lbfgs.js", () => trainLogisticRegression(Xtr, ytr, { kernels: "js" }), { warmup: 1, repeat: plan.jsRuns });
-  time("train.gd", () => trainLogisticRegression(Xtr, ytr, { solver: "gd" }), { warmup: options.quick ? 0 : 1, repeat: plan.gdRuns });
-
-  for (const c of int8BenchCases({ model, Xte, quick: options.quick })) {
-    log(`bench: ${c.name}`);
-    const runs = options.quick ? Math.min(plan.extraRuns, c.runs ?? plan.extraRuns) : c.runs ?? plan.extraRuns;
-    time(c.name, c.fn, { warmup: options.quick ? 1 : 3, warmupMs: c.warmupMs ?? 0, repeat: runs });
   }
 
   const figures: Record<string, Figure> = {};
@@ -296,12 +266,13 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
     quick: Boolean(options.quick),
     node: process.version,
     kernels: trained.kernels,
+    onnxruntime: onnxRuntimeVersion(),
     python: versions ?? { skipped: skipPython },
+    numpy_layer_threads: 1,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   };
   // The notebook's run time and memory against the Python notebook's (bench/notebook-run.ts; not in --quick: it
   // executes each notebook three times), and whether the order of sections 4 and 7 matters (bench/timing-order.ts).
-  const quick = Boolean(options.quick);
   log("bench: sections 4 and 7 in either order …");
   const order = measureTimingOrder({ rounds: quick ? 1 : 5, log });
   let notebookRun: { figures: NotebookRunFigures | Record<string, null>; why: string[] } = {
@@ -321,6 +292,8 @@ export async function runBench(options: { quick?: boolean } = {}): Promise<Recor
     ...notebookRun.figures,
     ...order.figures,
     ratios,
+    side_by_side: sideBySide(figures as Medians, sweep),
+    kernels: kernelSummary(figures),
     parity,
     meta: { ...meta, notebook_run: notebookRun.why, timing_order: order.why, seconds: Math.round((Date.now() - started) / 100) / 10 },
   };
@@ -331,16 +304,30 @@ export function formatTable(report: Record<string, unknown>): string {
   const rows: string[] = [];
   const pad = (s: string, n: number): string => s.padEnd(n);
   const num = (v: number): string => v.toFixed(3).padStart(10);
-  rows.push(`${pad("figure", 24)}${"median ms".padStart(10)}${"min".padStart(10)}${"max".padStart(10)}${"runs".padStart(6)}`);
+  rows.push(`${pad("figure", 32)}${"median ms".padStart(10)}${"min".padStart(10)}${"max".padStart(10)}${"runs".padStart(6)}`);
   for (const [name, value] of Object.entries(report)) {
     if ((REPORT_SECTIONS as readonly string[]).includes(name)) continue;
     const f = value as Figure;
-    rows.push(`${pad(name, 24)}${num(f.median_ms)}${num(f.min_ms)}${num(f.max_ms)}${String(f.runs).padStart(6)}`);
+    rows.push(`${pad(name, 32)}${num(f.median_ms)}${num(f.min_ms)}${num(f.max_ms)}${String(f.runs).padStart(6)}`);
   }
   rows.push("", "ratios (ours / theirs, medians; < 1: ours faster)");
   for (const [name, v] of Object.entries(report.ratios as Record<string, number | null>)) {
     rows.push(`  ${pad(name, 32)}${v === null ? "n/a (no scikit-learn)" : v.toFixed(3)}`);
   }
+  const side = report.side_by_side as Record<string, Record<string, number | null>> | undefined;
+  if (side !== undefined) {
+    const cols: [string, string][] = [
+      ["fp32_ms", "fp32"], ["wasm_fp32_ms", "wasm-fp32"], ["ort_fp32_t1_ms", "ort fp32"], ["numpy_ms", "numpy"],
+      ["wasm_int8_ms", "wasm int8"], ["ort_int8_t1_ms", "ort int8"], ["ort_int8_t2_ms", "ort int8 ×2"],
+      ["wasm_int8/ort_int8_t1", "int8 ours/ort"], ["wasm_fp32/ort_fp32_t1", "fp32 ours/ort"], ["wasm_int8_gmacs", "ours GMAC/s"],
+      ["ort_int8_t1_gmacs", "ort GMAC/s"],
+    ];
+    const cell = (v: number | null | undefined): string => (v === null || v === undefined ? "—" : v < 10 ? v.toFixed(3) : v.toFixed(1)).padStart(14);
+    rows.push("", "side by side (medians, ms; ours/ort above 1: ONNX Runtime faster; one thread unless ×2)");
+    rows.push(`${pad("case", 20)}${cols.map(([, h]) => h.padStart(14)).join("")}`);
+    for (const [name, v] of Object.entries(side)) rows.push(`${pad(name, 20)}${cols.map(([k]) => cell(v[k])).join("")}`);
+  }
+  if (report.kernels !== undefined) rows.push("", ...formatKernelSummary(report.kernels as Record<string, unknown>));
   const p = report.parity as Record<string, unknown>;
   rows.push(
     "",
