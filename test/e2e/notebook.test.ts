@@ -115,7 +115,10 @@ test("the sections beyond the original run with their tables, charts and checks"
   assert.equal(mimes(12, "text/html"), 1, "section 12: the kernel timing table");
   // Section 13: accuracy against size, the weights at 4 and 2 bits, the relabelled images at 4 and 2 bits, the confusion.
   assert.equal(mimes(13, "application/vnd.plotly.v1+json"), 5, "section 13: its five figures");
-  assert.match(stdout(14), /identical weights, scales, zero-points: true/);
-  assert.match(stdout(14), /truncated\.q8m: truncated/);
+  // Section 14: four ONNX files, each run by ONNX Runtime with our labels, and a damaged file refused.
+  assert.equal(mimes(14, "text/html"), 2, "section 14: the files table and the ONNX Runtime table");
+  const ortTable = sectionOutputs(14).map((o) => text(o.data?.["text/plain"] as string | string[] | undefined)).join("\n");
+  assert.equal((ortTable.match(/450\/450/g) ?? []).length, 4, "ONNX Runtime gives our labels for all four models");
+  assert.match(stdout(14), /digits-int8-damaged\.onnx: damaged: the SHA-256 of its contents is [0-9a-f]{64}, but the file says/);
   assert.equal(mimes(15, "application/vnd.plotly.v1+json"), 1, "section 15: the scaling chart");
 });
