@@ -673,7 +673,10 @@ export function describeScaling(rows: readonly StudyRow[]): string[] {
     const all = counts.find(([, n]) => n === cs.length);
     const verdicts = all
       ? `${words[all[0]]} at ${cs.length === 1 ? "its one batch" : "every batch"}`
-      : counts.filter(([, n]) => n > 0).map(([v, n]) => `${words[v]} at ${n}`).join(", ") + ` of ${cs.length} batches`;
+      : counts
+          .filter(([, n]) => n > 0)
+          .map(([v, n]) => `${words[v]} at batch${n > 1 ? "es" : ""} ${cs.filter((c) => c.verdict === v).map((c) => c.batch).join(", ")}`)
+          .join(", ");
     const lo = cs.reduce((a, b) => (b.speedup < a.speedup ? b : a));
     const hi = cs.reduce((a, b) => (b.speedup > a.speedup ? b : a));
     const range = lo === hi ? `${lo.speedup}×` : `${lo.speedup}× at batch ${lo.batch} to ${hi.speedup}× at batch ${hi.batch}`;

@@ -155,9 +155,9 @@ test("scalingSummary and describeScaling: one row per layer and batch; computed 
     },
   ]);
   assert.deepEqual(describeScaling(rows), [
-    "int8-ts vs fp32-ts: 8x8 faster at 1, slower at 1 of 2 batches (0.5× at batch 1 to 1.25× at batch 4)",
+    "int8-ts vs fp32-ts: 8x8 faster at batch 4, slower at batch 1 (0.5× at batch 1 to 1.25× at batch 4)",
     "fp32-wasm vs fp32-ts: 8x8 faster at every batch (5× at batch 1 to 10× at batch 4)",
-    "int8-wasm vs fp32-wasm: 8x8 faster at 1, slower at 1 of 2 batches (0.5× at batch 1 to 2× at batch 4)",
+    "int8-wasm vs fp32-wasm: 8x8 faster at batch 4, slower at batch 1 (0.5× at batch 1 to 2× at batch 4)",
   ]);
   // Layer by layer, and "about the same" in words; one batch of a layer is "its one batch".
   assert.deepEqual(describeScaling([row("a", 1, "fp32-ts", 1), row("a", 1, "int8-ts", 1.02), row("b", 1, "fp32-ts", 1), row("b", 1, "int8-ts", 2), row("b", 2, "fp32-ts", 1), row("b", 2, "int8-ts", 4)]), [
