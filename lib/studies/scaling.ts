@@ -655,8 +655,8 @@ export function scalingSummary(rows: readonly StudyRow[]): ScalingSummaryRow[] {
 }
 
 /**
- * What the study shows, computed: for each kernel against its baseline, one line saying, layer by layer, at how
- * many batches it was faster, slower or about the same, and its lowest and highest speed-up with their batches —
+ * What the study shows, computed: for each kernel against its baseline, one line saying, layer by layer, at which
+ * batches it was faster, slower or about the same, and its lowest and highest speed-up with their batches —
  * for printing under the table. Every number comes from `rows`, so the lines hold for the run that printed them.
  *
  * @example
