@@ -148,7 +148,7 @@ def stop_kernel(client, runtime_dir: str) -> bool:
                 os.killpg(pgid, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-        for f in (client.km.connection_file, os.path.join(runtime_dir, "kernel.pid")):
+        for f in (client.km.connection_file, os.path.join(runtime_dir, "kernel.pid"), os.path.join(runtime_dir, "kernel.log")):
             try:
                 if f:
                     os.remove(f)
@@ -265,7 +265,10 @@ def main() -> int:
             client.km = client.create_kernel_manager()
             client.km.connection_file = os.path.join(args.runtime_dir, f"kernel-{secrets.token_hex(6)}.json")
             progress(args.progress, f"Starting the {args.kernel} kernel …")
-            client.start_new_kernel()
+            # The kernel's own stdout/stderr go to a log, not to our pipes: a reader of those (npm start, a test)
+            # must never wait on a pipe held open by the kernel.
+            kernel_log = open(os.path.join(args.runtime_dir, "kernel.log"), "wb")
+            client.start_new_kernel(stdout=kernel_log, stderr=kernel_log)
             proc, pgid = kernel_process(client)
             if proc is not None:
                 with open(os.path.join(args.runtime_dir, "kernel.pid"), "w") as f:
@@ -274,7 +277,13 @@ def main() -> int:
         except Stop:
             raise
         except Exception as e:
-            fail(-1, "kernel-start", f"the {args.kernel} kernel did not start: {str(e).strip() or type(e).__name__}")
+            said = ""
+            try:
+                with open(os.path.join(args.runtime_dir, "kernel.log"), encoding="utf-8", errors="replace") as f:
+                    said = f.read().strip()[-2000:]
+            except OSError:
+                pass
+            fail(-1, "kernel-start", f"the {args.kernel} kernel did not start: {str(e).strip() or type(e).__name__}" + (f"\nIt said:\n{said}" if said else ""))
             status = 3
         if status == 0:
             for count, index in enumerate(code_cells, start=1):

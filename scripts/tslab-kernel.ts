@@ -11,6 +11,9 @@
  *    `/node_modules` and Node through `NODE_PATH` (see ./kernel-modules).
  * 3. **Display.** tslab's publisher (`lastWriteDisplayData`, the writer of the cell being executed) is handed to
  *    the lib under `Symbol.for("quantization-lesson.display")` (lib/display/transport.ts), typed.
+ * 4. **No orphan.** When the process that started the kernel is gone (killed with its client, say), the kernel
+ *    removes its connection file and ends, even in the middle of an endless cell ({@link exitWithParent}), as
+ *    ipykernel's parent poller does.
  *
  * kernel.json (./kernel-install): `[node, "-e", <check the launcher exists>, <root>/dist/scripts/tslab-kernel.js,
  * "--config-path", "{connection_file}"]`, with `env.NODE_PATH`. Problems it can name (tslab not installed, the
@@ -147,8 +150,26 @@ export function startProjectKernel(argv: readonly string[], root = KERNEL_ROOT):
 }
 
 /** kernel.json's entry point (through `node -e`): starts the kernel, or prints why not and exits 1. */
+/**
+ * Ends this process (SIGKILL, after removing `connectionFile`) once its parent is gone: a worker thread looks at
+ * the parent pid every `intervalMs`, so an endless cell on the main thread cannot stop it. Only when started by
+ * Jupyter (`JPY_PARENT_PID`, set by jupyter_client, is our parent); returns whether it watches.
+ */
+export function exitWithParent(connectionFile: string | undefined, env: NodeJS.ProcessEnv = process.env, intervalMs = 500): boolean {
+  const parent = Number(env.JPY_PARENT_PID);
+  if (!Number.isSafeInteger(parent) || parent <= 1 || parent !== process.ppid) return false;
+  const code =
+    'const { workerData: w } = require("node:worker_threads"); const fs = require("node:fs");' +
+    "setInterval(() => { if (process.ppid !== w.parent) {" +
+    " try { if (w.file) fs.rmSync(w.file, { force: true }); } finally { process.kill(process.pid, 'SIGKILL'); } } }, w.intervalMs);";
+  const { Worker } = require("node:worker_threads") as typeof import("node:worker_threads");
+  new Worker(code, { eval: true, workerData: { parent, file: connectionFile, intervalMs } }).unref();
+  return true;
+}
+
 export function main(argv: readonly string[]): void {
   try {
+    exitWithParent(argv.includes("--config-path") || argv.some((a) => a.startsWith("--config-path=")) ? configPathFrom(argv) : undefined);
     startProjectKernel(argv);
   } catch (err) {
     process.stderr.write(`${err instanceof KernelStartError ? err.message : (err as Error).stack ?? String(err)}\n`);

@@ -76,11 +76,11 @@ async function assertNothingLeft(where: { dir: string; tmp: string }, waitMs = 1
 }
 
 /** executeNotebook with TMPDIR pointing at the test's own folder, so what a run leaves there can be seen. */
-function execute(where: { nb: string; out: string; tmp: string }, timeoutSeconds?: number): ExecutionResult {
+function execute(where: { nb: string; out: string; tmp: string }, timeoutSeconds?: number, kernelName?: string): ExecutionResult {
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = where.tmp;
   try {
-    return executeNotebook(where.nb, where.out, { timeoutSeconds });
+    return executeNotebook(where.nb, where.out, { timeoutSeconds, kernelName });
   } finally {
     if (saved === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = saved;
@@ -196,6 +196,36 @@ test("the Python half killed outright mid-cell: npm start stops the kernel it le
   await assertNothingLeft(w, 5000);
 });
 
+test("npm start and its Python half killed together (SIGKILL to the group) mid-cell: the kernel ends by itself", { skip }, async () => {
+  const w = notebook("groupkill", ['console.log("first")', "while (true) {}"]);
+  const child = spawn(process.execPath, [RUN_NOTEBOOK, w.nb, "--out", w.out], {
+    env: { ...process.env, TMPDIR: w.tmp },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true, // its own process group, which the kernel (a session of its own) is not in
+  });
+  let out = "";
+  child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+  child.stdout.resume();
+  const deadline = Date.now() + 60_000;
+  while (!/\[2\/2\] cell 1/.test(out) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.match(out, /\[2\/2\] cell 1/);
+  await new Promise((r) => setTimeout(r, 1000));
+  process.kill(-(child.pid as number), "SIGKILL");
+  const until = Date.now() + 10_000;
+  let left = processesIn(w.dir);
+  while (left.length > 0 && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = processesIn(w.dir);
+  }
+  // Whatever happens, leave nothing running, nor a pipe that keeps this test file alive.
+  for (const p of left) process.kill(Number(p.split(":")[0]), "SIGKILL");
+  child.stderr.destroy();
+  child.stdout.destroy();
+  assert.deepEqual(left, [], "the kernel outlived its Jupyter client");
+  const files = fs.readdirSync(w.tmp, { recursive: true }).map(String);
+  assert.deepEqual(files.filter((f) => /kernel-.*\.json$/.test(f)), [], "the connection file is removed");
+});
+
 test("the kernel killed mid-run: the cell is named, what ran is written", { skip }, async () => {
   const w = notebook("dead", ['console.log("alive")', '"dying"; process.kill(process.pid, "SIGKILL");', 'console.log("never")']);
   const r = execute(w);
@@ -306,6 +336,16 @@ test("the HTML export needs nothing of this machine: RequireJS inlined, MathJax 
   assert.deepEqual(sources, ["https://cdnjs.cloudflare.com/ajax/libs/mathjax/2.7.7/latest.js?config=TeX-AMS_CHTML-full,Safe"]);
   await assertNothingLeft(w, 5000);
   await assertNothingLeft(m, 5000);
+});
+
+test("a kernel that does not start: said, and every cell marked not run", { skip }, async () => {
+  const w = notebook("nokernel", ['console.log("a")', 'console.log("b")']);
+  const r = execute(w, undefined, "no-such-kernel-h-run");
+  assert.deepEqual(r.failures.map((f) => [f.index, f.kind]), [[-1, "kernel-start"]]);
+  assert.match(r.failures[0].error, /^the no-such-kernel-h-run kernel did not start: .*no-such-kernel-h-run/);
+  assert.deepEqual(r.notRun, [0, 1]);
+  assert.deepEqual(read(r.executedPath).cells.map((c) => c.execution_count ?? null), [null, null]);
+  await assertNothingLeft(w, 5000);
 });
 
 test("a file that is not a notebook: one line naming it, no traceback", { skip }, () => {
