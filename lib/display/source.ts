@@ -6,7 +6,6 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type * as TypeScript from "typescript";
 import { displayBundle } from "./transport";
 import { escapeHtml } from "./table";
 import { checksFor } from "../numerics/checks";
@@ -36,7 +35,7 @@ export type LibFunction = { readonly name: string };
 
 /**
  * Finds the top-level function `fn.name` in the lib's TypeScript files (`lib/core/` first, then the other
- * folders) with the TypeScript parser, and returns its code and where it is.
+ * folders) and returns its code and where it is.
  *
  * @throws Error naming the function when no lib file declares it (or it is anonymous).
  * @example
@@ -51,7 +50,7 @@ export function functionSource(fn: LibFunction): FunctionSource {
   for (const file of libFiles()) {
     const text = fs.readFileSync(file, "utf8");
     if (!text.includes(`function ${name}`)) continue;
-    const found = findFunction(text, name, file);
+    const found = findFunction(text, name);
     if (found === undefined) continue;
     const compiled = path.join(DIST_LIB_DIR, path.relative(LIB_DIR, file)).replace(/\.ts$/, ".js");
     const newerThanBuild = fs.existsSync(compiled) && fs.statSync(file).mtimeMs > fs.statSync(compiled).mtimeMs;
@@ -108,24 +107,20 @@ function libFiles(): string[] {
   return [...all.filter((f) => f.startsWith(core + path.sep)), ...all.filter((f) => !f.startsWith(core + path.sep))];
 }
 
-let ts: typeof TypeScript | undefined;
-
-/** The top-level `function name` of a file: its code and lines. TypeScript is tslab's own compiler, already loaded in the kernel. */
-function findFunction(text: string, name: string, file: string): Pick<FunctionSource, "startLine" | "endLine" | "code"> | undefined {
-  ts ??= require("typescript") as typeof TypeScript;
-  const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, false, ts.ScriptKind.TS);
-  for (const node of sf.statements) {
-    if (ts.isFunctionDeclaration(node) && node.name?.text === name && node.body !== undefined) {
-      const start = node.getStart(sf, false); // after the doc comment
-      const end = node.getEnd();
-      return {
-        startLine: sf.getLineAndCharacterOfPosition(start).line + 1,
-        endLine: sf.getLineAndCharacterOfPosition(end).line + 1,
-        code: text.slice(start, end),
-      };
-    }
-  }
-  return undefined;
+/**
+ * The top-level `function name` of a file: its code and lines. The lib is formatted (2-space indents), so a
+ * top-level function starts at column 0 (`export function name(` or `function name(`, `<` for a generic one) and
+ * ends at the first line after it that is exactly `}`. (Not the TypeScript parser: tslab runs its own copy of
+ * TypeScript, so loading the package `typescript` here would put a second compiler in the kernel, ~40 MB.)
+ */
+function findFunction(text: string, name: string): Pick<FunctionSource, "startLine" | "endLine" | "code"> | undefined {
+  const lines = text.split(/\r?\n/);
+  const head = new RegExp(`^(export )?(async )?function ${name.replace(/[$]/g, "\\$&")}[(<]`);
+  const start = lines.findIndex((l) => head.test(l));
+  if (start < 0) return undefined;
+  const end = lines.findIndex((l, i) => i > start && l.trimEnd() === "}");
+  if (end < 0) return undefined;
+  return { startLine: start + 1, endLine: end + 1, code: lines.slice(start, end + 1).join("\n") };
 }
 
 interface Highlighter {
