@@ -81,9 +81,19 @@ export async function runAll(req: RunAllRequest): Promise<RunAllResult> {
   const byMsgId = new Map<string, number>();
   const statuses: string[] = cells.map(() => "pending");
   const idle = new Set<number>();
-  await new Promise<void>((resolve, reject) => {
+  await new Promise<void>((resolveRun, rejectRun) => {
     const timer = setTimeout(() => reject(new Error(`Run All did not finish in ${req.timeoutMs} ms (statuses: ${statuses.join(", ")})`)), req.timeoutMs);
+    const resolve = (): void => {
+      clearTimeout(timer);
+      resolveRun();
+    };
+    const reject = (err: Error): void => {
+      clearTimeout(timer);
+      rejectRun(err);
+    };
     ws.addEventListener("error", () => reject(new Error(`websocket ${wsUrl.replace(/token=[^&]+/, "token=…")} failed`)));
+    // Before every reply: the kernel died or was shut down (rejecting after resolve() does nothing).
+    ws.addEventListener("close", (ev: CloseEvent) => reject(new Error(`the kernel's websocket closed (code ${ev.code}) with statuses: ${statuses.join(", ")}`)));
     ws.addEventListener("open", () => {
       cells.forEach((cell, i) => {
         cell.outputs = [];
@@ -112,7 +122,6 @@ export async function runAll(req: RunAllRequest): Promise<RunAllResult> {
       }
       // Done when every cell has its reply, and its "idle" unless it was aborted (outputs can come after the reply).
       if (statuses.every((s, k) => s !== "pending" && (s === "aborted" || s === "abort" || idle.has(k)))) {
-        clearTimeout(timer);
         resolve();
       }
     });
