@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import { onnx } from "onnx-proto";
+import { fileKind } from "../io/regular-file";
 
 /** The metadata key of the digest. */
 export const DIGEST_KEY = "sha256";
@@ -82,7 +83,7 @@ export function readModelFile(filePath: string, maxBytes: number, fail: (problem
   }
   try {
     const st = fs.fstatSync(fd);
-    if (!st.isFile()) fail(`not a regular file (it is ${fileKind(st)}); a model file must be a regular file`);
+    if (!st.isFile()) fail(`it is ${fileKind(st)}, not a regular file; a model file must be a regular file`);
     if (st.size > maxBytes) {
       fail(`${st.size} bytes, more than the limit of ${maxBytes} bytes (pass { maxBytes } to read a larger model)`);
     }
@@ -103,14 +104,6 @@ export function readModelFile(filePath: string, maxBytes: number, fail: (problem
   }
 }
 
-function fileKind(st: fs.Stats): string {
-  if (st.isDirectory()) return "a folder";
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
 
 /**
  * Writes `bytes` to `filePath` atomically: a temporary file in the same folder, flushed to disk, renamed over the

@@ -10,7 +10,8 @@ import path from "node:path";
 
 import { matrix } from "../../lib/core/matrix";
 import { RandomState } from "../../lib/numerics/random-state";
-import { approximateMode, MAX_SPLIT_SAMPLES, SplitOptions, trainTestSplit, trainTestSplitIndices } from "../../lib/core/split";
+import { MAX_SPLIT_SAMPLES, SplitOptions, trainTestSplit, trainTestSplitIndices } from "../../lib/core/split";
+import { approximateMode } from "../../lib/numerics/shuffle-split";
 
 interface SplitCase {
   n: number;

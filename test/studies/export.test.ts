@@ -243,9 +243,9 @@ test("a file that is not a regular file, too large, missing or damaged: an error
   const fifo = file("fifo.onnx");
   assert.equal(spawnSync("mkfifo", [fifo]).status, 0);
   const cases: [string, RegExp, number?][] = [
-    [fifo, /fifo\.onnx: not a regular file \(it is a FIFO\)/],
-    ["/dev/zero", /^\/dev\/zero: not a regular file \(it is a character device\)/],
-    [dir, /not a regular file \(it is a folder\)/],
+    [fifo, /fifo\.onnx: it is a FIFO \(named pipe\), not a regular file/],
+    ["/dev/zero", /^\/dev\/zero: it is a character device \(such as \/dev\/zero\), not a regular file/],
+    [dir, /it is a folder, not a regular file/],
     [file("missing.onnx"), /missing\.onnx: cannot read: no such file/],
   ];
   saveOnnxModel(file("big.onnx"), model);
