@@ -16,7 +16,7 @@
  *    ipykernel's parent poller does.
  *
  * kernel.json (./kernel-install): `[node, "-e", <check the launcher exists>, <root>/dist/scripts/tslab-kernel.js,
- * "--config-path", "{connection_file}"]`, with `env.NODE_PATH`. Problems it can name (tslab not installed, the
+ * "--config-path", "{connection_file}", "--resource-dir", "{resource_dir}"]`, with `env.NODE_PATH`. Problems it can name (tslab not installed, the
  * package link missing) end the process at once with a message on stderr and exit status 1.
  */
 import { createRequire } from "node:module";
@@ -149,7 +149,6 @@ export function startProjectKernel(argv: readonly string[], root = KERNEL_ROOT):
   tslab.main.startKernel({ configPath, enableFindLocal: false, jsKernel: false, globalVersion: tslab.util.getVersion() });
 }
 
-/** kernel.json's entry point (through `node -e`): starts the kernel, or prints why not and exits 1. */
 /**
  * Ends this process (SIGKILL, after removing `connectionFile`) once its parent is gone: a worker thread looks at
  * the parent pid every `intervalMs`, so an endless cell on the main thread cannot stop it. Only when started by
@@ -167,6 +166,7 @@ export function exitWithParent(connectionFile: string | undefined, env: NodeJS.P
   return true;
 }
 
+/** kernel.json's entry point (through `node -e`): starts the kernel, or prints why not and exits 1. */
 export function main(argv: readonly string[]): void {
   try {
     exitWithParent(argv.includes("--config-path") || argv.some((a) => a.startsWith("--config-path=")) ? configPathFrom(argv) : undefined);
