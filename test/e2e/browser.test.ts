@@ -3,7 +3,7 @@
  * no browser is ever downloaded):
  *
  * a. the nbconvert HTML export of the executed notebook, opened from disk with every request outside the file
- *    blocked: the size chart is drawn (two bars, FP32 taller than INT8 by the table's ratio), the summary table
+ *    blocked: the size chart is drawn (its size panel: two bars, FP32 taller than INT8 by the table's ratio), the summary table
  *    has its rows, nothing but the export template's own assets is requested, and the page logs no error;
  *    then once more with RequireJS on the page (the template's local copy), as when the export is opened online;
  * b. Debian's classic Jupyter Notebook: the notebook run live in the page (all cells), and the executed notebook
@@ -92,7 +92,8 @@ function readPage(page: Page): Promise<PageReport> {
         title: texts(gd, ".gtitle").join(" "),
         xLabels: texts(gd, ".xtick text"),
         yValues: (data[0]?.y ?? []).map(Number),
-        barHeights: Array.from(gd.querySelectorAll<SVGGraphicsElement>(".barlayer .point path"), (p) => p.getBBox().height),
+        // The first panel's bars (plotly's subplot "xy"): section 9's chart has the sizes there, the times beside them.
+        barHeights: Array.from(gd.querySelectorAll<SVGGraphicsElement>(".subplot.xy .barlayer .point path"), (p) => p.getBBox().height),
       };
     });
     const tables = Array.from(document.querySelectorAll("table.dataframe"), (t): TableReport => ({
@@ -141,7 +142,7 @@ function checkChartAndTable(report: PageReport, where: string): { ratio: number;
   const chart = report.charts.find((c) => c.xLabels.includes("FP32") && c.xLabels.includes("INT8"));
   assert.ok(chart, `${where}: a chart with FP32 and INT8 bars is drawn; charts found: ${JSON.stringify(report.charts)}`);
   assert.match(chart.title, /size/i, `${where}: the chart is the size chart`);
-  assert.equal(chart.barHeights.length, 2, `${where}: two bars`);
+  assert.equal(chart.barHeights.length, 2, `${where}: two size bars`);
   const [fp32Px, int8Px] = chart.barHeights;
   assert.ok(int8Px > 0 && fp32Px > int8Px, `${where}: the FP32 bar (${fp32Px}px) is taller than the INT8 one (${int8Px}px)`);
 
