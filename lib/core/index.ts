@@ -6,7 +6,7 @@
 export { matrix, shape, row, sliceRows, type Matrix } from "./matrix";
 export type { LinearModel, QuantizedLinearModel } from "./model";
 // 2. Load & prepare the digits.
-export { loadDigits, scalePixels, DEFAULT_DIGITS_PATH, type Digits } from "./data";
+export { loadDigits, scalePixels, type Digits, type LoadDigitsOptions } from "./data";
 export { trainTestSplit, trainTestSplitIndices, type SplitOptions, type TrainTestSplit } from "./split";
 // 3. Train (scikit-learn's L-BFGS, or ml-logistic-regression's gradient descent).
 export { trainLogisticRegression, type TrainOptions, type TrainResult } from "./train";

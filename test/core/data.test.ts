@@ -7,7 +7,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { DEFAULT_DIGITS_PATH, loadDigits, MAX_DIGITS_BYTES, parseDigitsCsv, scalePixels } from "../../lib/core/data";
-import { digitsFrame } from "../../lib/display/digits-frame";
 import { matrix, shape } from "../../lib/core/matrix";
 import { ROOT } from "../helpers/paths";
 
@@ -94,15 +93,10 @@ test("Windows line endings, a missing final newline, trailing blank lines and 16
   assert.throws(() => parseDigitsCsv(`${row(["Infinity", ...Array(63).fill("0")])}\n`), /pixel 1 is "Infinity", expected an integer/);
 });
 
-test("digitsFrame and shape: the first rows as a DataFrame, and clear errors", () => {
-  const { X, y } = parseDigitsCsv(`${row(undefined, "1")}\n${row(undefined, "2")}\n`);
-  const df = digitsFrame(X, y, 5);
-  assert.deepEqual(df.shape, [2, 65]);
-  assert.deepEqual(df.columns.slice(0, 3), ["label", "px0", "px1"]);
+test("shape: [rows, cols], like NumPy's X.shape", () => {
+  const { X } = parseDigitsCsv(`${row(undefined, "1")}\n${row(undefined, "2")}\n`);
   assert.deepEqual(shape(X), [2, 64]);
-  assert.throws(() => digitsFrame(X, y.subarray(0, 1)), /X has 2 rows but y has 1 labels/);
-  assert.throws(() => digitsFrame(matrix(new Float32Array(0), 0, 64), new Int32Array(0)), /digitsFrame: X has no rows/);
-  assert.throws(() => digitsFrame(X, y, 0), /rows must be a positive integer, got 0/);
+  assert.deepEqual(shape(matrix(new Float32Array(0), 0, 64)), [0, 64]);
 });
 
 // ------------------------------------------------------------------------------------------------
