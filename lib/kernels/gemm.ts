@@ -233,8 +233,7 @@ export function wasmIntegerScores(Xq: QuantizedActivations, wm: WasmIntegerModel
   const n = Xq.rows;
   const k = wm.model.nClasses;
   const scores = outputBuffer(out, (length) => new Float32Array(length), n * k, "wasmIntegerScores", `${n}×${k}`);
-  const at = wm.run(Xq, "scores") / 4;
-  scores.set(wm.arena.f32.subarray(at, at + n * k));
+  copyOut(wm.arena.f32, wm.run(Xq, "scores") / 4, scores);
   return matrix(scores, n, k);
 }
 
@@ -250,9 +249,20 @@ export function predictInt8Wasm(Xq: QuantizedActivations, wm: WasmIntegerModel, 
   checkIntegerInputs(Xq, wm.model, "predictInt8Wasm");
   const n = Xq.rows;
   const labels = outputBuffer(out, (length) => new Int32Array(length), n, "predictInt8Wasm", `${n}`);
-  const at = wm.run(Xq, "labels") / 4;
-  labels.set(wm.arena.i32.subarray(at, at + n));
+  copyOut(wm.arena.i32, wm.run(Xq, "labels") / 4, labels);
   return labels;
+}
+
+/**
+ * `out.length` values of `mem` from `at` into `out`: a native copy, or for a few values a loop (which spares the
+ * view `subarray` makes: measured, it costs more than copying a small batch's results).
+ */
+function copyOut<T extends Float32Array | Int32Array>(mem: T, at: number, out: T): void {
+  if (out.length > 256) {
+    out.set(mem.subarray(at, at + out.length));
+  } else {
+    for (let i = 0; i < out.length; i++) out[i] = mem[at + i];
+  }
 }
 
 /** A float32 linear layer `[k, d]` + `[k]` laid out in WebAssembly memory for {@link wasmFp32Scores}. */

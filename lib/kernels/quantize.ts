@@ -103,12 +103,9 @@ class QuantizeArena {
   run(x: Float32Array, scale: number, zeroPoint: number, out: Uint8Array): number {
     const { exports, f32, u8 } = this.arena;
     const factor = powerOfTwoInverse(scale);
-    const [kernel, a] =
-      factor === 0
-        ? [exports.quantize_f64_div, scale]
-        : factor >= F32_MIN_NORMAL && factor <= F32_MAX_POW2
-          ? [exports.quantize_f32_mul, factor]
-          : [exports.quantize_f64_mul, factor];
+    const f32Exact = factor >= F32_MIN_NORMAL && factor <= F32_MAX_POW2;
+    const kernel = factor === 0 ? exports.quantize_f64_div : f32Exact ? exports.quantize_f32_mul : exports.quantize_f64_mul;
+    const a = factor === 0 ? scale : factor;
     const outOff = CHUNK * 4;
     for (let start = 0; start < x.length; start += CHUNK) {
       const n = Math.min(CHUNK, x.length - start);
