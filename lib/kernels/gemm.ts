@@ -233,7 +233,8 @@ export function wasmIntegerScores(Xq: QuantizedActivations, wm: WasmIntegerModel
   const n = Xq.rows;
   const k = wm.model.nClasses;
   const scores = outputBuffer(out, (length) => new Float32Array(length), n * k, "wasmIntegerScores", `${n}×${k}`);
-  copyOut(wm.arena.f32, wm.run(Xq, "scores") / 4, scores);
+  const at = wm.run(Xq, "scores") / 4; // first: the run may grow the memory, renewing the views
+  copyOut(wm.arena.f32, at, scores);
   return matrix(scores, n, k);
 }
 
@@ -249,7 +250,8 @@ export function predictInt8Wasm(Xq: QuantizedActivations, wm: WasmIntegerModel, 
   checkIntegerInputs(Xq, wm.model, "predictInt8Wasm");
   const n = Xq.rows;
   const labels = outputBuffer(out, (length) => new Int32Array(length), n, "predictInt8Wasm", `${n}`);
-  copyOut(wm.arena.i32, wm.run(Xq, "labels") / 4, labels);
+  const at = wm.run(Xq, "labels") / 4; // first: the run may grow the memory, renewing the views
+  copyOut(wm.arena.i32, at, labels);
   return labels;
 }
 
