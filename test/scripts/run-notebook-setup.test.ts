@@ -88,8 +88,9 @@ test("danfo.js loads without request 2.x, tough-cookie < 4.1.3 or form-data < 2.
     const min = v.startsWith("2.") ? "2.5.4" : v.startsWith("3.") ? "3.0.4" : "4.0.4";
     assert.ok(atLeast(v, min), `form-data ${v} (CVE-2025-7783)`);
   }
-  // xlsx has no fixed release on npm (SheetJS publishes fixes only on its own site): README's security note says so.
-  assert.deepEqual(found.xlsx, ["0.18.5"]);
+  // xlsx has no fixed release on npm (CVE-2023-30533, CVE-2024-22363): overrides put shims/xlsx (a stub) in its place.
+  assert.equal(found.xlsx, undefined, "no registry xlsx; node_modules/xlsx links to shims/xlsx");
+  assert.deepEqual(lock.packages["node_modules/xlsx"], { resolved: "shims/xlsx", link: true });
 });
 
 test("danfo's use of request still works: readCSV over HTTP (127.0.0.1) through @cypress/request", async () => {
