@@ -146,7 +146,7 @@ export function buildOnnxModel(
 
   if (checked.kind === "fp32") {
     const m = checked.model;
-    inits.push(tensor("coef", DT.FLOAT, [k, d], float32Bytes(m.coef.data)));
+    inits.push(tensor("coef", DT.FLOAT, [k, d], rawBytes(m.coef.data)));
     description = `FP32 linear classifier: ${k} classes × ${d} features, float32 weights.`;
   } else {
     const m = checked.model;
@@ -162,7 +162,7 @@ export function buildOnnxModel(
       versions = BITS_OPSET[bits];
       const qType = BITS_TYPE[bits];
       inits.push(tensor("qCoef", qType, [k, d], packInts(m.qCoef.data, bits)));
-      inits.push(tensor("scales", DT.FLOAT, paramDims, float32Bytes(scales)));
+      inits.push(tensor("scales", DT.FLOAT, paramDims, rawBytes(scales)));
       if (withZeroPoint) inits.push(tensor("zeroPoints", qType, paramDims, packInts(Int8Array.from(zeroPoints), bits)));
       nodes.push(
         node("DequantizeLinear", ["qCoef", "scales", ...(withZeroPoint ? ["zeroPoints"] : [])], ["coef"], "dequantize_weights",
@@ -175,12 +175,12 @@ export function buildOnnxModel(
       for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) qT[j * k + c] = m.qCoef.data[c * d + j];
       inits.push(tensor("qCoefT", DT.INT8, [d, k], packInts(qT, 8)));
       if (withZeroPoint) inits.push(tensor("zeroPoints", DT.INT8, paramDims, packInts(Int8Array.from(zeroPoints), 8)));
-      inits.push(tensor("scales", DT.FLOAT, paramDims, float32Bytes(scales)));
+      inits.push(tensor("scales", DT.FLOAT, paramDims, rawBytes(scales)));
       if (activations === "dynamic") {
         nodes.push(node("DynamicQuantizeLinear", ["X"], ["Xq", "xScale", "xZeroPoint"], "quantize_inputs", "uint8 inputs, each batch its own range"));
       } else {
         const a = activations as ActivationParams;
-        inits.push(tensor("xScale", DT.FLOAT, [], float32Bytes(Float32Array.of(a.scale))));
+        inits.push(tensor("xScale", DT.FLOAT, [], rawBytes(Float32Array.of(a.scale))));
         inits.push(tensor("xZeroPoint", DT.UINT8, [], Uint8Array.of(a.zeroPoint)));
         nodes.push(node("QuantizeLinear", ["X", "xScale", "xZeroPoint"], ["Xq"], "quantize_inputs", "Xq = saturate(round(X / xScale) + xZeroPoint), uint8"));
       }
@@ -194,8 +194,8 @@ export function buildOnnxModel(
       description = `Quantized linear classifier (integer arithmetic): ${k} classes × ${d} features, ${what}; uint8 inputs (${activations === "dynamic" ? "dynamic range" : `scale ${(activations as ActivationParams).scale}, zero-point ${(activations as ActivationParams).zeroPoint}`}), int32 sums, one float rescale.`;
     }
   }
-  inits.push(tensor("intercept", DT.FLOAT, [k], float32Bytes(checked.model.intercept)));
-  inits.push(tensor("classes", DT.INT32, [k], int32Bytes(checked.model.classes)));
+  inits.push(tensor("intercept", DT.FLOAT, [k], rawBytes(checked.model.intercept)));
+  inits.push(tensor("classes", DT.INT32, [k], rawBytes(checked.model.classes)));
   if (integer) nodes.push(node("Add", ["products", "intercept"], ["scores"], "add_bias", "scores [N, k]"));
   else nodes.push(node("Gemm", ["X", "coef", "intercept"], ["scores"], "linear", "scores = X · coefᵀ + intercept, float32", [intAttr("transB", 1)]));
   if (outputs.includes("labels")) {
@@ -279,11 +279,11 @@ export function readOnnxModel(
   const outputs = (meta.get("outputs") ?? "").split(",") as OnnxOutput[];
   if (kind === "fp32") {
     const [k, d] = dims2(inits.get("coef"), "coef", fail);
-    const coef = readFloat32(raw("coef", DT.FLOAT, [k, d]));
+    const coef = fromRawBytes(raw("coef", DT.FLOAT, [k, d]), Float32Array);
     const model: LinearModel = {
       coef: matrix(coef, k, d),
-      intercept: readFloat32(raw("intercept", DT.FLOAT, [k])),
-      classes: readInt32(raw("classes", DT.INT32, [k])),
+      intercept: fromRawBytes(raw("intercept", DT.FLOAT, [k]), Float32Array),
+      classes: fromRawBytes(raw("classes", DT.INT32, [k]), Int32Array),
     };
     return { model, options: { outputs } };
   }
@@ -307,7 +307,7 @@ export function readOnnxModel(
   } else {
     q = unpackInts(raw("qCoef", qType, [k, d]), bits, k * d);
   }
-  const storedScales = readFloat32(raw("scales", DT.FLOAT, paramDims));
+  const storedScales = fromRawBytes(raw("scales", DT.FLOAT, paramDims), Float32Array);
   const storedZeroPoints = scheme === "symmetric" ? new Int8Array(storedScales.length) : unpackInts(raw("zeroPoints", qType, paramDims), integer ? 8 : bits, storedScales.length);
   const scales = perTensor ? new Float32Array(k).fill(storedScales[0]) : storedScales;
   const zeroPoints = perTensor ? new Int32Array(k).fill(storedZeroPoints[0]) : Int32Array.from(storedZeroPoints);
@@ -315,8 +315,8 @@ export function readOnnxModel(
     qCoef: matrix(q, k, d),
     scales,
     zeroPoints,
-    intercept: readFloat32(raw("intercept", DT.FLOAT, [k])),
-    classes: readInt32(raw("classes", DT.INT32, [k])),
+    intercept: fromRawBytes(raw("intercept", DT.FLOAT, [k]), Float32Array),
+    classes: fromRawBytes(raw("classes", DT.INT32, [k]), Int32Array),
     scheme,
     bits,
   };
@@ -325,7 +325,7 @@ export function readOnnxModel(
     const a = meta.get("activations");
     if (a === "dynamic") activations = "dynamic";
     else if (a === "static") {
-      activations = { scale: readFloat32(raw("xScale", DT.FLOAT, []))[0], zeroPoint: raw("xZeroPoint", DT.UINT8, [])[0] };
+      activations = { scale: fromRawBytes(raw("xScale", DT.FLOAT, []), Float32Array)[0], zeroPoint: raw("xZeroPoint", DT.UINT8, [])[0] };
     } else fail(`its metadata has activations ${JSON.stringify(a ?? null)}, expected "static" or "dynamic"`);
   }
   return { model, options: { form, outputs, ...(activations !== undefined ? { activations } : {}) } };
@@ -473,34 +473,22 @@ function dims2(t: onnx.ITensorProto | undefined, name: string, fail: (problem: s
 /** Whether typed arrays are little-endian here, as ONNX's raw data is (then a byte copy is the conversion). */
 const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
 
-function float32Bytes(a: Float32Array): Uint8Array {
+/** The 4-byte elements of `a` as ONNX's little-endian raw data. */
+function rawBytes(a: Float32Array | Int32Array): Uint8Array {
   if (LITTLE_ENDIAN) return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
   const out = new Uint8Array(4 * a.length);
   const view = new DataView(out.buffer);
-  for (let i = 0; i < a.length; i++) view.setFloat32(4 * i, a[i], true);
+  const set = a instanceof Float32Array ? view.setFloat32.bind(view) : view.setInt32.bind(view);
+  for (let i = 0; i < a.length; i++) set(4 * i, a[i], true);
   return out;
 }
 
-function int32Bytes(a: Int32Array): Uint8Array {
-  if (LITTLE_ENDIAN) return new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
-  const out = new Uint8Array(4 * a.length);
-  const view = new DataView(out.buffer);
-  for (let i = 0; i < a.length; i++) view.setInt32(4 * i, a[i], true);
-  return out;
-}
-
-function readFloat32(b: Uint8Array): Float32Array {
-  if (LITTLE_ENDIAN) return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+/** ONNX's little-endian raw data as 4-byte elements of the type `Type` makes. */
+function fromRawBytes<T extends Float32Array | Int32Array>(b: Uint8Array, Type: { new (n: number | ArrayBuffer): T }): T {
+  if (LITTLE_ENDIAN) return new Type(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
   const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const out = new Float32Array(b.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getFloat32(4 * i, true);
-  return out;
-}
-
-function readInt32(b: Uint8Array): Int32Array {
-  if (LITTLE_ENDIAN) return new Int32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
-  const view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const out = new Int32Array(b.length / 4);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(4 * i, true);
+  const out = new Type(b.length / 4);
+  const get = (Type as unknown) === Float32Array ? view.getFloat32.bind(view) : view.getInt32.bind(view);
+  for (let i = 0; i < out.length; i++) out[i] = get(4 * i, true);
   return out;
 }
