@@ -13,9 +13,10 @@
  * 5. one float rescale at the end, `score = sx·sw[c] · total + b[c]` (float bias), then argmax.
  *
  * Activations are uint8 (asymmetric, like ONNX Runtime's `DynamicQuantizeLinear`); int8 activations are not
- * supported. The WebAssembly SIMD version of step 3 is `lib/wasm-kernels.ts`; the TypeScript kernel here is the
- * readable reference it is tested against. Steps 4–5 (and the argmax of the predictions) are one epilogue,
- * `lib/int8-epilogue.ts`, shared by both: same int32 sums, same float epilogue, the same scores bit for bit.
+ * supported. The WebAssembly SIMD version of steps 3–5 is `lib/kernels/gemm.ts`; the TypeScript kernel here is the
+ * readable reference it is tested against. Steps 4–5 (and the argmax of the predictions) are the epilogue of
+ * `lib/kernels/int8-epilogue.ts`, whose float64 operations the WebAssembly kernel repeats in the same order: same
+ * int32 sums, same float epilogue, the same scores bit for bit.
  */
 import { matrix, type Matrix } from "../core/matrix";
 import type { LinearModel, QuantizedLinearModel } from "../core/model";
