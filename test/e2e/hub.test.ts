@@ -8,11 +8,11 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { registerKernelAt } from "../../scripts/kernel-install";
+import { freePort } from "../helpers/browser";
 import { ROOT } from "../helpers/paths";
 import { displayCounts, joined, problems, type NotebookFile } from "../scripts/notebook-runs";
 import type { RunAllResult } from "./hub-client";
@@ -32,16 +32,6 @@ const CULL_SECONDS = 20;
 let hub: ChildProcess | undefined;
 let hubUrl = "";
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function hubApi<T>(method: string, rel: string, body?: unknown): Promise<{ status: number; body: T }> {
   const res = await fetch(`${hubUrl}/hub/api/${rel}`, {
