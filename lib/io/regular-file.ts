@@ -1,6 +1,6 @@
 /**
  * Reading files that may be anything a user points at: only regular files are opened (a FIFO or `/dev/zero` would
- * be read forever), and sizes are said in words. Used by the digits loader and the model-file loader.
+ * be read forever), and sizes are said in words. Used by the digits loader and the ONNX model loader.
  */
 import * as fs from "node:fs";
 

@@ -62,7 +62,7 @@ function writable(dir: string): boolean {
  * @throws Error listing every folder tried, when none can be written.
  * @example
  * const models = outputDir("models"); // "/home/ada/assignments/out/models" for ~/assignments/quantization.ipynb
- * saveModel(path.join(models, "digits-int8.q8m"), qmodel);
+ * saveOnnxModel(path.join(models, "digits-int8.onnx"), qmodel);
  */
 export function outputDir(sub = "", options: OutputDirOptions = {}): string {
   const tried: string[] = [];
